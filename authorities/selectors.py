@@ -1,0 +1,32 @@
+"""Reads of the register of authorities, scoped through the access policy and prefetched."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from portal import access
+
+from .models import LocalAuthority
+
+
+def authority_list(*, user, search: str = "", region: str = "", operating_on: date | None = None) -> QuerySet:
+    authorities = access.visible(user, LocalAuthority.objects.select_related("region"))
+    if search:
+        authorities = authorities.filter(
+            Q(name__icontains=search) | Q(la_code=search) | Q(gss_codes__code__iexact=search)
+            | Q(aliases__name__icontains=search)
+        ).distinct()
+    if region:
+        authorities = authorities.filter(region__gss_code=region)
+    if operating_on:
+        authorities = authorities.operating_on(operating_on)
+    return authorities
+
+
+def authority_detail(*, user, la_code: str) -> LocalAuthority:
+    queryset = LocalAuthority.objects.select_related("region").prefetch_related(
+        "gss_codes", "aliases", "successors", "predecessors"
+    )
+    return access.get_visible_or_404(user, queryset, la_code=la_code)

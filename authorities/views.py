@@ -1,0 +1,35 @@
+"""Pages of the register of authorities."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .models import Region
+from .selectors import authority_detail, authority_list
+
+
+@login_required
+def authority_list_view(request):
+    search = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "")
+    include_ended = request.GET.get("include_ended") == "yes"
+    authorities = authority_list(
+        user=request.user, search=search, region=region, operating_on=None if include_ended else date.today()
+    )
+    return render(
+        request,
+        "authorities/list.html",
+        {
+            "authorities": authorities,
+            "regions": Region.objects.all(),
+            "search": search,
+            "region": region,
+            "include_ended": include_ended,
+        },
+    )
+
+
+@login_required
+def authority_detail_view(request, la_code):
+    return render(request, "authorities/detail.html", {"authority": authority_detail(user=request.user, la_code=la_code)})
