@@ -58,6 +58,8 @@ def _scope(label: str):
 
 def visible(user, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` that `user` may see."""
+    if _is_system(user):
+        return queryset
     if not _is_signed_in(user):
         return queryset.none()
     if user.role == Role.DFE_OFFICIAL:
@@ -77,11 +79,51 @@ def can_see(user, obj: Model) -> bool:
     return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-@_scope("authorities.LocalAuthority")
-def _authorities(user, queryset: QuerySet) -> QuerySet:
+def _partner_authorities(user) -> QuerySet:
+    """The authorities whose DBV enrolment is assigned to the partner's organisation."""
+    from programmes.models import PartnerAssignment
+
+    return PartnerAssignment.objects.filter(
+        organisation=user.organisation, enrolment__cohort__programme__code="DBV"
+    ).values("enrolment__authority_id")
+
+
+def _by_authority(path: str) -> ScopeRule:
+    """A rule for records that belong to one authority, reached from the row through `path`."""
+
+    def rule(user, queryset: QuerySet) -> QuerySet:
+        if user.role == Role.LA_FINANCE_LEAD:
+            return queryset.filter(**{path: user.authority_id})
+        if user.role == Role.DELIVERY_PARTNER:
+            return queryset.filter(**{f"{path}__in": _partner_authorities(user)})
+        return queryset.none()
+
+    return rule
+
+
+_SCOPES["authorities.LocalAuthority"] = _by_authority("pk")
+_SCOPES["authorities.Contact"] = _by_authority("authority_id")
+_SCOPES["authorities.DsgFigure"] = _by_authority("authority_id")
+_SCOPES["authorities.GssCode"] = _by_authority("authority_id")
+_SCOPES["authorities.AuthorityAlias"] = _by_authority("authority_id")
+
+
+@_scope("programmes.Enrolment")
+def _enrolments(user, queryset: QuerySet) -> QuerySet:
     if user.role == Role.LA_FINANCE_LEAD:
-        return queryset.filter(pk=user.authority_id)
+        return queryset.filter(authority_id=user.authority_id)
+    if user.role == Role.DELIVERY_PARTNER:
+        return queryset.filter(
+            cohort__programme__code="DBV", partner_assignments__organisation=user.organisation
+        ).distinct()
     return queryset.none()
+
+
+@_scope("programmes.EnrolmentTransition")
+def _transitions(user, queryset: QuerySet) -> QuerySet:
+    from programmes.models import Enrolment
+
+    return queryset.filter(enrolment__in=_enrolments(user, Enrolment.objects.all()))
 
 
 def _reference_data(user, queryset: QuerySet) -> QuerySet:
@@ -116,7 +158,14 @@ _DFE_ONLY = {
 }
 
 
+def _is_system(user) -> bool:
+    """The named account commands and tasks act as: trusted code, never a person signed in."""
+    return getattr(user, "role", None) == Role.SYSTEM and not user.has_usable_password()
+
+
 def can(user, action: Action, obj: Model | None = None) -> bool:
+    if _is_system(user):
+        return True
     if not _is_signed_in(user):
         return False
     if obj is not None and not can_see(user, obj):
@@ -128,6 +177,8 @@ def can(user, action: Action, obj: Model | None = None) -> bool:
 
 def require(user, action: Action, obj: Model | None = None) -> None:
     """Raise 404 when `obj` is out of the user's scope, 403 when visible but not allowed."""
+    if _is_system(user):
+        return
     if obj is not None and not can_see(user, obj):
         raise Http404
     if not can(user, action, obj):

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import date
 from pathlib import Path
+
+from authorities.models import LocalAuthority
+from portal.roles import DeliveryPartner
 
 from portal.financial_year import FinancialYear
 from portal.sync import sync_row
 
-from .models import Cohort, DiagnosticStageDefinition, FocusArea, FocusAreaQuestion, Programme
+from .models import (
+    Cohort,
+    DiagnosticStageDefinition,
+    Enrolment,
+    FocusArea,
+    FocusAreaQuestion,
+    Programme,
+    ProgrammeCode,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -20,7 +33,12 @@ def load_programmes(*, user) -> int:
         programme, did = sync_row(
             Programme,
             lookup={"code": item["code"]},
-            values={"name": item["name"], "summary": item["summary"], "description": item["description"]},
+            values={
+                "name": item["name"],
+                "summary": item["summary"],
+                "description": item["description"],
+                "places": item.get("places"),
+            },
             user=user,
         )
         changed += did
@@ -56,4 +74,54 @@ def load_programmes(*, user) -> int:
                 FocusAreaQuestion, lookup={"focus_area": area, "number": number}, values={"text": text}, user=user
             )
             changed += did
+    return changed
+
+
+DOCUMENT_DATE = date(2022, 10, 1)
+DOCUMENT = "DfE guidance on intervention work with local authorities, October 2022"
+
+
+def _csv(name: str) -> list[dict]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_reference_enrolments(*, user) -> int:
+    """Enrol the document's authorities through the enrolment lifecycle, as at October 2022.
+
+    DBV: the 55 participating authorities, invited into their tranche with Newton Europe and CIPFA
+    assigned. The document says 54 had opted in by then but names none, so no opt-in is recorded.
+    Safety Valve: the nine 2021-22 agreements, invited, accepted and active.
+    An authority already enrolled in that cohort is left as it is.
+    """
+    from .services.enrolment import enrolment_invite, enrolment_transition
+
+    authorities = LocalAuthority.objects.in_bulk(field_name="la_code")
+    dbv = Programme.objects.get(code=ProgrammeCode.DBV)
+    tranches = {cohort.tranche: cohort for cohort in dbv.cohorts.all()}
+    changed = 0
+    for row in _csv("dbv_participants.csv"):
+        authority, cohort = authorities[row["la_code"]], tranches[int(row["tranche"])]
+        if Enrolment.objects.filter(authority=authority, cohort=cohort).exists():
+            continue
+        enrolment_invite(
+            actor=user,
+            authority=authority,
+            cohort=cohort,
+            partners=[DeliveryPartner.NEWTON, DeliveryPartner.CIPFA],
+            reason=f"Reference data: a participating authority in tranche {cohort.tranche} ({DOCUMENT}).",
+            as_at=DOCUMENT_DATE,
+        )
+        changed += 1
+
+    sv_round = Cohort.objects.get(programme__code=ProgrammeCode.SAFETY_VALVE, name="2021-22 round")
+    for row in _csv("safety_valve_2021_22.csv"):
+        authority = authorities[row["la_code"]]
+        if Enrolment.objects.filter(authority=authority, cohort=sv_round).exists():
+            continue
+        reason = "Reference data: a Safety Valve agreement of 2021-22 (DfE's very high deficit intervention page)."
+        enrolment = enrolment_invite(actor=user, authority=authority, cohort=sv_round, reason=reason, as_at=DOCUMENT_DATE)
+        for transition in ("accept", "activate"):
+            enrolment = enrolment_transition(actor=user, enrolment=enrolment, transition=transition, reason=reason)
+        changed += 1
     return changed

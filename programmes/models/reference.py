@@ -18,6 +18,11 @@ class Programme(models.Model):
     name = models.CharField(max_length=100, unique=True)
     summary = models.CharField(max_length=300)
     description = models.TextField(help_text="From the source document.")
+    places = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The most open (invited, accepted or active) enrolments the programme holds at once; blank for no limit.",
+    )
     history = HistoricalRecords()
 
     class Meta:

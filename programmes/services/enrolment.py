@@ -1,0 +1,184 @@
+"""Enrolment: the only way an enrolment is made or its status moves (SPEC §4.2).
+
+Rules enforced here, and by the database where it can hold them:
+- an authority has at most one open (invited, accepted or active) enrolment across SV, DBV and
+  ESFA (also a partial unique index);
+- a programme with a number of places (DBV: 55) never holds more open enrolments than that. The
+  programme's row is locked while places are counted, so two people taking the last place at the
+  same moment cannot both succeed;
+- a replacement goes to an operating authority with no open enrolment, in the same cohort;
+- decline, withdraw and replace need a reason; every transition records who, when and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from authorities.models import LocalAuthority
+from portal import access
+from portal.access import Action
+from portal.errors import DomainError, TransitionNotAllowed
+
+from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
+
+S = EnrolmentStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    needs_reason: bool = False
+    verb: str = ""
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition("accept", (S.INVITED,), S.ACCEPTED, verb="accept"),
+        Transition("decline", (S.INVITED,), S.DECLINED, needs_reason=True, verb="decline"),
+        Transition("activate", (S.ACCEPTED,), S.ACTIVE, verb="activate"),
+        Transition("complete", (S.ACTIVE,), S.COMPLETED, verb="complete"),
+        Transition("withdraw", (S.INVITED, S.ACCEPTED, S.ACTIVE), S.WITHDRAWN, needs_reason=True, verb="withdraw"),
+        Transition("replace", (S.DECLINED, S.WITHDRAWN), S.REPLACED, needs_reason=True, verb="replace"),
+    )
+}
+
+
+def allowed_transitions(enrolment: Enrolment) -> list[str]:
+    return [t.name for t in TRANSITIONS.values() if enrolment.status in t.sources]
+
+
+def _require_reason(transition: Transition, reason: str) -> str:
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise DomainError(f"Give a reason to {transition.verb} this enrolment.", field="reason")
+    return reason
+
+
+def _log(*, enrolment: Enrolment, name: str, from_status: str, actor, at: datetime, reason: str) -> None:
+    entry = EnrolmentTransition(
+        enrolment=enrolment, name=name, from_status=from_status, to_status=enrolment.status,
+        actor=actor, at=at, reason=reason,
+    )
+    entry._history_user = actor
+    entry.save()
+
+
+def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
+    """Refuse a new open enrolment that a rule forbids. Call inside a transaction: it locks the programme."""
+    programme = Programme.objects.select_for_update().get(pk=cohort.programme_id)
+    if not authority.operates_on(today):
+        raise DomainError(f"{authority.label} no longer operates, so it cannot be enrolled.", field="authority")
+    existing = Enrolment.objects.open().filter(authority=authority).select_related("cohort__programme").first()
+    if existing is not None:
+        raise DomainError(
+            f"{authority.label} already has an open enrolment: {existing.cohort} ({existing.get_status_display()}). "
+            "An authority can be in only one of Safety Valve, DBV and ESFA at a time.",
+            field="authority",
+        )
+    if programme.places is not None:
+        taken = Enrolment.objects.open().filter(cohort__programme=programme).count()
+        if taken >= programme.places:
+            raise DomainError(
+                f"{programme.name} already holds {taken} of its {programme.places} places "
+                "(invited, accepted or active): withdraw or complete one first.",
+                field="cohort",
+            )
+
+
+def _lock(enrolment: Enrolment) -> Enrolment:
+    return Enrolment.objects.select_for_update().select_related("authority", "cohort__programme").get(pk=enrolment.pk)
+
+
+@transaction.atomic
+def enrolment_invite(
+    *,
+    actor,
+    authority: LocalAuthority,
+    cohort: Cohort,
+    reason: str = "",
+    partners: Iterable[str] = (),
+    replaces: Enrolment | None = None,
+    as_at: date | None = None,
+) -> Enrolment:
+    """Invite an authority into a cohort: the first transition of every enrolment.
+
+    `as_at` records an invitation made earlier (the reference data's, as at October 2022): the
+    authority must have been operating then, not necessarily now.
+    """
+    access.require(actor, Action.MANAGE_ENROLMENT)
+    now = timezone.now()
+    _take_place(authority=authority, cohort=cohort, today=as_at or timezone.localdate(now))
+    enrolment = Enrolment(authority=authority, cohort=cohort, status=S.INVITED, replaces=replaces)
+    enrolment._history_user = actor
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as clash:
+        # Another transaction enrolled the same authority between our check and our insert.
+        raise DomainError(f"{authority.label} already has an open enrolment.", field="authority") from clash
+    for organisation in partners:
+        assignment = PartnerAssignment(enrolment=enrolment, organisation=organisation)
+        assignment._history_user = actor
+        assignment.save()
+    _log(enrolment=enrolment, name="invite", from_status="", actor=actor, at=now, reason=(reason or "").strip())
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason: str = "") -> Enrolment:
+    """Move an enrolment by accept, decline, activate, complete or withdraw."""
+    if transition == "replace" or transition not in TRANSITIONS:
+        raise DomainError(f"“{transition}” is not a transition: use one of {', '.join(TRANSITIONS)}.")
+    access.require(actor, Action.MANAGE_ENROLMENT, enrolment)
+    step = TRANSITIONS[transition]
+    reason = _require_reason(step, reason)
+    enrolment = _lock(enrolment)
+    _check_allowed(enrolment, step)
+    from_status = enrolment.status
+    enrolment.status = step.target
+    enrolment._history_user = actor
+    enrolment.save(update_fields=["status", "updated_at"])
+    _log(enrolment=enrolment, name=step.name, from_status=from_status, actor=actor, at=timezone.now(), reason=reason)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_replace(*, actor, enrolment: Enrolment, authority: LocalAuthority, reason: str) -> Enrolment:
+    """Close a declined or withdrawn enrolment and invite `authority` into its place. Returns the new one."""
+    access.require(actor, Action.MANAGE_ENROLMENT, enrolment)
+    step = TRANSITIONS["replace"]
+    reason = _require_reason(step, reason)
+    enrolment = _lock(enrolment)
+    _check_allowed(enrolment, step)
+    from_status = enrolment.status
+    enrolment.status = step.target
+    enrolment._history_user = actor
+    enrolment.save(update_fields=["status", "updated_at"])
+    _log(enrolment=enrolment, name="replace", from_status=from_status, actor=actor, at=timezone.now(), reason=reason)
+    partners = enrolment.partner_assignments.values_list("organisation", flat=True)
+    return enrolment_invite(
+        actor=actor,
+        authority=authority,
+        cohort=enrolment.cohort,
+        reason=f"Replaces {enrolment.authority.label}: {reason}",
+        partners=list(partners),
+        replaces=enrolment,
+    )
+
+
+def _check_allowed(enrolment: Enrolment, step: Transition) -> None:
+    if enrolment.status not in step.sources:
+        allowed = allowed_transitions(enrolment)
+        raise TransitionNotAllowed(
+            f"An enrolment that is {enrolment.get_status_display().lower()} cannot be {step.target}"
+            f" (“{step.name}”). Allowed: {', '.join(allowed) if allowed else 'none: it is closed'}.",
+            allowed=allowed,
+        )
