@@ -5,7 +5,7 @@ from django.db import transaction
 
 from authorities.reference import load_register
 from portal.models import User
-from programmes.reference import load_programmes
+from programmes.reference import load_programmes, load_reference_enrolments
 from steering.reference import load_steering_group
 
 
@@ -15,5 +15,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         system = User.objects.system_user()
-        changed = load_register(user=system) + load_programmes(user=system) + load_steering_group(user=system)
+        changed = (
+            load_register(user=system)
+            + load_programmes(user=system)
+            + load_steering_group(user=system)
+            + load_reference_enrolments(user=system)
+        )
         self.stdout.write(f"Reference data loaded: {changed} row(s) created or changed.")
