@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from authorities.models import LocalAuthority
-from portal.roles import DeliveryPartner
-
 from portal.financial_year import FinancialYear
+from portal.roles import DeliveryPartner
 from portal.sync import sync_row
 
 from .models import (

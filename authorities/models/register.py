@@ -110,13 +110,13 @@ class LocalAuthority(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        super().clean()
-        self.name_key = normalise_name(self.name)
-
     def save(self, *args, **kwargs):
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name_key = normalise_name(self.name)
 
     @property
     def label(self) -> str:
@@ -159,13 +159,13 @@ class AuthorityAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        super().clean()
-        self.name_key = normalise_name(self.name)
-
     def save(self, *args, **kwargs):
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name_key = normalise_name(self.name)
 
 
 class Succession(models.Model):

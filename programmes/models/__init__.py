@@ -1,7 +1,14 @@
 """Programmes, cohorts, enrolment and tiering (later steps add Diagnostics, agreements, grants, deadlines)."""
 
 from .enrolment import OPEN_STATUSES, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment
-from .reference import Cohort, DiagnosticStageDefinition, FocusArea, FocusAreaQuestion, Programme, ProgrammeCode
+from .reference import (
+    Cohort,
+    DiagnosticStageDefinition,
+    FocusArea,
+    FocusAreaQuestion,
+    Programme,
+    ProgrammeCode,
+)
 from .tiering import ProposalStatus, Tier, TieringPlacement, TieringProposal
 
 __all__ = [

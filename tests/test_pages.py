@@ -1,0 +1,76 @@
+"""Pages render in GOV.UK style with GOV.UK Frontend served from the portal itself."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("portal:home", []),
+    ("authorities:list", []),
+    ("authorities:detail", ["909"]),
+    ("programmes:list", []),
+    ("programmes:detail", ["DBV"]),
+    ("steering:group", []),
+]
+
+
+def _loaded_resources(page: str) -> list[str]:
+    """Every URL the browser would fetch by itself: scripts, stylesheets, icons, images."""
+    tags = re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", page)
+    return [m for tag in tags for m in re.findall(r'(?:src|href)="([^"]+)"', tag)]
+
+
+@pytest.mark.parametrize("name, args", PAGES)
+def test_every_page_loads_only_local_assets(client_for, dfe_official, name, args):
+    response = client_for(dfe_official).get(reverse(name, args=args))
+    assert response.status_code == 200
+    page = response.content.decode()
+    resources = _loaded_resources(page)
+    assert any("govuk-frontend.min.css" in url for url in resources)
+    for url in resources:
+        assert url.startswith("/"), f"{url} would leave the machine"
+
+
+def test_the_sign_in_page_has_the_gov_uk_frame(client):
+    page = client.get(reverse("portal:sign-in")).content.decode()
+    assert 'class="govuk-skip-link"' in page
+    assert "High needs intervention portal" in page
+    assert "govuk-phase-banner" in page
+    assert "Open Government Licence v3.0" in page
+    assert 'href="/sign-in/"' in page
+
+
+def test_the_vendored_gov_uk_frontend_files_are_there():
+    for path in (
+        "govuk-frontend/govuk-frontend.min.css",
+        "govuk-frontend/govuk-frontend.min.js",
+        "govuk-frontend/assets/fonts/bold-b542beb274-v2.woff2",
+        "govuk-frontend/assets/images/govuk-crest.svg",
+    ):
+        assert finders.find(path), path
+
+
+def test_the_stylesheets_fonts_point_at_local_files():
+    css = open(finders.find("govuk-frontend/govuk-frontend.min.css")).read()
+    urls = re.findall(r"url\(([^)]+)\)", css)
+    assert urls
+    for url in urls:
+        assert not url.startswith(("http", "/", "//")), url
+        assert finders.find(f"govuk-frontend/{url}"), url
+
+
+def test_the_stylesheet_is_served(client):
+    response = client.get("/static/govuk-frontend/govuk-frontend.min.css")
+    assert response.status_code == 200
+
+
+def test_the_signed_in_user_sees_sign_out_and_their_navigation(client_for, steering_member):
+    page = client_for(steering_member).get(reverse("portal:home")).content.decode()
+    assert "Sign out" in page
+    assert 'aria-current="page"' in page
+    assert "Steering group" in page
+    assert ">Authorities<" not in page
