@@ -1,11 +1,18 @@
-"""Demo accounts for trying the portal. Everything made here is invented and marked `is_demo`."""
+"""Demo accounts and demo DSG figures for trying the portal. Everything made here is invented and marked
+as demo data (`is_demo` accounts, DSG figures with source "demo")."""
 
 from __future__ import annotations
 
 import csv
+import random
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from authorities.models import LocalAuthority
+from simple_history.utils import bulk_create_with_history
+
+from authorities.models import DsgFigure, FigureSource, LocalAuthority
+from portal.financial_year import FinancialYear
 from portal.models import User
 from portal.roles import DeliveryPartner, Role
 
@@ -31,16 +38,32 @@ def demo_finance_lead_authorities() -> list[LocalAuthority]:
 
 def demo_accounts() -> list[dict]:
     accounts = [
-        {"username": "dfe.official", "first_name": "Dana", "last_name": "Official (demo)", "role": Role.DFE_OFFICIAL},
         {
-            "username": "newton.partner", "first_name": "Nia", "last_name": "Partner (demo)",
-            "role": Role.DELIVERY_PARTNER, "organisation": DeliveryPartner.NEWTON,
+            "username": "dfe.official",
+            "first_name": "Dana",
+            "last_name": "Official (demo)",
+            "role": Role.DFE_OFFICIAL,
         },
         {
-            "username": "cipfa.partner", "first_name": "Cai", "last_name": "Partner (demo)",
-            "role": Role.DELIVERY_PARTNER, "organisation": DeliveryPartner.CIPFA,
+            "username": "newton.partner",
+            "first_name": "Nia",
+            "last_name": "Partner (demo)",
+            "role": Role.DELIVERY_PARTNER,
+            "organisation": DeliveryPartner.NEWTON,
         },
-        {"username": "ssg.member", "first_name": "Sam", "last_name": "Member (demo)", "role": Role.STEERING_MEMBER},
+        {
+            "username": "cipfa.partner",
+            "first_name": "Cai",
+            "last_name": "Partner (demo)",
+            "role": Role.DELIVERY_PARTNER,
+            "organisation": DeliveryPartner.CIPFA,
+        },
+        {
+            "username": "ssg.member",
+            "first_name": "Sam",
+            "last_name": "Member (demo)",
+            "role": Role.STEERING_MEMBER,
+        },
     ]
     for authority in demo_finance_lead_authorities():
         accounts.append(
@@ -55,8 +78,72 @@ def demo_accounts() -> list[dict]:
     return accounts
 
 
+DEMO_FIGURE_YEARS = (FinancialYear(2019), FinancialYear(2020), FinancialYear(2021))
+DEMO_FIGURE_NOTES = "Demo figures: invented"
+# Every authority operating at the end of 2020-21 (the default reference year of a tiering proposal).
+DEMO_FIGURES_FOR_AUTHORITIES_ON = date(2021, 3, 31)
+PENNY = Decimal("0.01")
+
+
+def _between(rng: random.Random, low: int | str, high: int | str) -> Decimal:
+    """A random amount from `low` to `high`, to 2 places, made without floats."""
+    return Decimal(rng.randint(int(Decimal(low) * 100), int(Decimal(high) * 100))) / 100
+
+
+def demo_dsg_figures(authority: LocalAuthority) -> list[DsgFigure]:
+    """Invented DSG figures for 2019-20 to 2021-22, the same on every run (seeded by the LA code).
+
+    Most authorities run a small deficit or surplus; about one in eight a large one, so a tiering
+    proposal on them has Safety Valve, DBV and ESFA tiers. Balances are negative for a deficit.
+    """
+    rng = random.Random(f"demo-dsg-{authority.la_code}")  # noqa: S311 (invented figures, not security)
+    allocation = _between(rng, 120_000_000, 900_000_000)
+    deficit_percent = _between(rng, -3, 6) + (_between(rng, 8, 22) if rng.randint(1, 8) == 1 else 0)
+    previous_balance = (-allocation * (deficit_percent - _between(rng, 0, 2)) / 100).quantize(PENNY)
+    figures = []
+    for year in DEMO_FIGURE_YEARS:
+        balance = (-allocation * deficit_percent / 100).quantize(PENNY)
+        figures.append(
+            DsgFigure(
+                authority=authority,
+                financial_year=year,
+                source=FigureSource.DEMO,
+                total_dsg_allocation=allocation,
+                high_needs_allocation=(allocation * _between(rng, 17, 24) / 100).quantize(PENNY),
+                in_year_balance=balance - previous_balance,
+                cumulative_balance=balance,
+                usable_reserves=_between(rng, 2_000_000, 60_000_000),
+                notes=DEMO_FIGURE_NOTES,
+            )
+        )
+        previous_balance = balance
+        allocation = (allocation * (100 + _between(rng, 3, 7)) / 100).quantize(PENNY)
+        deficit_percent += _between(rng, "-0.5", 3)
+    return figures
+
+
+def seed_demo_dsg_figures(*, user) -> int:
+    """Create the demo figures that are missing; existing ones (even if edited) are left alone."""
+    existing = set(
+        DsgFigure.objects.filter(source=FigureSource.DEMO, financial_year__in=DEMO_FIGURE_YEARS).values_list(
+            "authority_id", "financial_year"
+        )
+    )
+    authorities = LocalAuthority.objects.operating_on(DEMO_FIGURES_FOR_AUTHORITIES_ON).order_by("la_code")
+    missing = [
+        figure
+        for authority in authorities
+        for figure in demo_dsg_figures(authority)
+        if (authority.pk, figure.financial_year) not in existing
+    ]
+    bulk_create_with_history(missing, DsgFigure, default_user=user)
+    return len(missing)
+
+
 def seed_demo(*, password: str = DEMO_PASSWORD, reset_passwords: bool = False) -> int:
+    """Create the demo accounts and DSG figures that are missing. Returns the number of accounts created."""
     system = User.objects.system_user()
+    seed_demo_dsg_figures(user=system)
     created_count = 0
     for account in demo_accounts():
         username = account.pop("username")
