@@ -4,7 +4,8 @@ Every page, API endpoint, admin screen, export, report and task asks here; nothi
 - `visible(user, queryset)` narrows any queryset to the rows the user may see. A model with no
   rule here is visible to DfE officials only (closed by default).
 - `can(user, action, obj)` answers whether the user may perform an action (on an object they can
-  see); `require` raises PermissionDenied (403) when not.
+  see); `require` raises Http404 when the object is out of scope and PermissionDenied (403) when
+  it is visible but the action is not theirs.
 - `get_visible_or_404` fetches one row within scope, so an out-of-scope row is a 404, exactly as
   if it did not exist.
 """
@@ -15,45 +16,51 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .roles import Role
 
 
 class Action(StrEnum):
+    USE_ADMIN = "use_admin"
+    VIEW_HISTORY = "view_history"
+    IMPORT_DATA = "import_data"
     MANAGE_AUTHORITIES = "manage_authorities"
     MANAGE_ENROLMENT = "manage_enrolment"
+    LOG_DIAGNOSTIC_PROGRESS = "log_diagnostic_progress"
+    VIEW_DBV_PROGRESS = "view_dbv_progress"
+    MANAGE_AGREEMENT = "manage_agreement"
+    SUBMIT_MONITORING_REPORT = "submit_monitoring_report"
+    ASSESS_MONITORING_REPORT = "assess_monitoring_report"
+    DECIDE_PAYMENT = "decide_payment"
+    AWARD_GRANT = "award_grant"
+    SUBMIT_DSG_RETURN = "submit_dsg_return"
+    SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    SUBMIT_MANAGEMENT_PLAN = "submit_management_plan"
+    REVIEW_MANAGEMENT_PLAN = "review_management_plan"
     MANAGE_STEERING_GROUP = "manage_steering_group"
-    IMPORT_DATA = "import_data"
-    VIEW_HISTORY = "view_history"
-    USE_ADMIN = "use_admin"
+    UPDATE_STEERING_ACTION = "update_steering_action"
+    VIEW_STEERING_GROUP_WORK = "view_steering_group_work"
 
 
 def _is_signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _is_system(user) -> bool:
+    """The named account commands and tasks act as: trusted code, never a person signed in."""
+    return getattr(user, "role", None) == Role.SYSTEM and not user.has_usable_password()
+
+
 def is_dfe(user) -> bool:
     return _is_signed_in(user) and user.role == Role.DFE_OFFICIAL
-
-
-def role_of(user) -> str | None:
-    return user.role if _is_signed_in(user) else None
 
 
 # --- Rows a user may see --------------------------------------------------------------------
 
 ScopeRule = Callable[[object, QuerySet], QuerySet]
 _SCOPES: dict[str, ScopeRule] = {}
-
-
-def _scope(label: str):
-    def register(rule: ScopeRule) -> ScopeRule:
-        _SCOPES[label] = rule
-        return rule
-
-    return register
 
 
 def visible(user, queryset: QuerySet) -> QuerySet:
@@ -79,8 +86,17 @@ def can_see(user, obj: Model) -> bool:
     return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
+def _partner_enrolments(user) -> QuerySet:
+    """Ids of the DBV enrolments assigned to the partner's organisation."""
+    from programmes.models import PartnerAssignment
+
+    return PartnerAssignment.objects.filter(
+        organisation=user.organisation, enrolment__cohort__programme__code="DBV"
+    ).values("enrolment_id")
+
+
 def _partner_authorities(user) -> QuerySet:
-    """The authorities whose DBV enrolment is assigned to the partner's organisation."""
+    """Ids of the authorities whose DBV enrolment is assigned to the partner's organisation."""
     from programmes.models import PartnerAssignment
 
     return PartnerAssignment.objects.filter(
@@ -88,95 +104,148 @@ def _partner_authorities(user) -> QuerySet:
     ).values("enrolment__authority_id")
 
 
-def _by_authority(path: str) -> ScopeRule:
-    """A rule for records that belong to one authority, reached from the row through `path`."""
+def _authority_records(authority: str, *, partners: str | None = None) -> ScopeRule:
+    """Records of one authority, reached from the row by the lookup `authority`.
+
+    LA finance leads see their own authority's. Delivery partners see them only where `partners`
+    is given: "authority" for any record of an assigned authority, or a lookup to the record's
+    enrolment for records of the assigned DBV enrolment only.
+    """
 
     def rule(user, queryset: QuerySet) -> QuerySet:
         if user.role == Role.LA_FINANCE_LEAD:
-            return queryset.filter(**{path: user.authority_id})
-        if user.role == Role.DELIVERY_PARTNER:
-            return queryset.filter(**{f"{path}__in": _partner_authorities(user)})
+            return queryset.filter(**{authority: user.authority_id})
+        if user.role == Role.DELIVERY_PARTNER and partners == "authority":
+            return queryset.filter(**{f"{authority}__in": _partner_authorities(user)})
+        if user.role == Role.DELIVERY_PARTNER and partners:
+            return queryset.filter(**{f"{partners}__in": _partner_enrolments(user)})
         return queryset.none()
 
     return rule
 
 
-_SCOPES["authorities.LocalAuthority"] = _by_authority("pk")
-_SCOPES["authorities.Contact"] = _by_authority("authority_id")
-_SCOPES["authorities.DsgFigure"] = _by_authority("authority_id")
-_SCOPES["authorities.GssCode"] = _by_authority("authority_id")
-_SCOPES["authorities.AuthorityAlias"] = _by_authority("authority_id")
-
-
-@_scope("programmes.Enrolment")
-def _enrolments(user, queryset: QuerySet) -> QuerySet:
-    if user.role == Role.LA_FINANCE_LEAD:
-        return queryset.filter(authority_id=user.authority_id)
-    if user.role == Role.DELIVERY_PARTNER:
-        return queryset.filter(
-            cohort__programme__code="DBV", partner_assignments__organisation=user.organisation
-        ).distinct()
-    return queryset.none()
-
-
-@_scope("programmes.EnrolmentTransition")
-def _transitions(user, queryset: QuerySet) -> QuerySet:
-    from programmes.models import Enrolment
-
-    return queryset.filter(enrolment__in=_enrolments(user, Enrolment.objects.all()))
-
-
-def _reference_data(user, queryset: QuerySet) -> QuerySet:
-    """Public reference facts from the source document: every signed-in user may read them."""
+def _everyone_signed_in(user, queryset: QuerySet) -> QuerySet:
+    """Public reference facts from the source document."""
     return queryset
 
 
-for _label in (
-    "authorities.Region",
-    "programmes.Programme",
-    "programmes.Cohort",
-    "programmes.DiagnosticStageDefinition",
-    "programmes.FocusArea",
-    "programmes.FocusAreaQuestion",
-    "steering.SteeringGroup",
-    "steering.RemitItem",
-    "steering.Organisation",
-    "steering.Member",
-):
-    _SCOPES[_label] = _reference_data
+def _steering_group_work(user, queryset: QuerySet) -> QuerySet:
+    """Meetings, papers and actions: for the group's members (and DfE)."""
+    return queryset if user.role == Role.STEERING_MEMBER else queryset.none()
+
+
+def _deadlines(user, queryset: QuerySet) -> QuerySet:
+    mine = Q(owner=user)
+    if user.role == Role.LA_FINANCE_LEAD:
+        return queryset.filter(mine | Q(authority_id=user.authority_id))
+    if user.role == Role.DELIVERY_PARTNER:
+        return queryset.filter(mine | Q(owner_group="delivery_partners", authority_id__in=_partner_authorities(user)))
+    return queryset.filter(mine)
+
+
+_SCOPES.update(
+    {
+        label: _everyone_signed_in
+        for label in (
+            "authorities.Region",
+            "programmes.Programme",
+            "programmes.Cohort",
+            "programmes.DiagnosticStageDefinition",
+            "programmes.FocusArea",
+            "programmes.FocusAreaQuestion",
+            "steering.SteeringGroup",
+            "steering.RemitItem",
+            "steering.Organisation",
+            "steering.Member",
+        )
+    }
+)
+_SCOPES.update(
+    {
+        "authorities.LocalAuthority": _authority_records("pk", partners="authority"),
+        "authorities.GssCode": _authority_records("authority_id", partners="authority"),
+        "authorities.AuthorityAlias": _authority_records("authority_id", partners="authority"),
+        "authorities.Contact": _authority_records("authority_id", partners="authority"),
+        "authorities.DsgFigure": _authority_records("authority_id", partners="authority"),
+        "programmes.Enrolment": _authority_records("authority_id", partners="pk"),
+        "programmes.EnrolmentTransition": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "programmes.PartnerAssignment": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "programmes.Diagnostic": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "programmes.DiagnosticStage": _authority_records(
+            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+        ),
+        "programmes.StakeholderEngagement": _authority_records(
+            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+        ),
+        "programmes.TrainingSession": _authority_records(
+            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+        ),
+        "programmes.Grant": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "programmes.Payment": _authority_records("grant__enrolment__authority_id", partners="grant__enrolment_id"),
+        "programmes.Agreement": _authority_records("enrolment__authority_id"),
+        "programmes.AgreementCondition": _authority_records("agreement__enrolment__authority_id"),
+        "programmes.AgreementTarget": _authority_records("agreement__enrolment__authority_id"),
+        "programmes.MonitoringReport": _authority_records("agreement__enrolment__authority_id"),
+        "programmes.SelfAssessment": _authority_records("authority_id"),
+        "programmes.SelfAssessmentAnswer": _authority_records("self_assessment__authority_id"),
+        "programmes.ManagementPlan": _authority_records("enrolment__authority_id"),
+        "programmes.ManagementPlanForecast": _authority_records("plan__enrolment__authority_id"),
+        "programmes.Deadline": _deadlines,
+        "steering.Meeting": _steering_group_work,
+        "steering.Paper": _steering_group_work,
+        "steering.Action": _steering_group_work,
+    }
+)
 
 
 # --- What a user may do ---------------------------------------------------------------------
 
-_DFE_ONLY = {
-    Action.MANAGE_AUTHORITIES,
-    Action.MANAGE_ENROLMENT,
-    Action.MANAGE_STEERING_GROUP,
-    Action.IMPORT_DATA,
-    Action.VIEW_HISTORY,
-    Action.USE_ADMIN,
+_ROLES_FOR = {
+    Action.USE_ADMIN: {Role.DFE_OFFICIAL},
+    Action.VIEW_HISTORY: {Role.DFE_OFFICIAL},
+    Action.IMPORT_DATA: {Role.DFE_OFFICIAL},
+    Action.MANAGE_AUTHORITIES: {Role.DFE_OFFICIAL},
+    Action.MANAGE_ENROLMENT: {Role.DFE_OFFICIAL},
+    Action.LOG_DIAGNOSTIC_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER},
+    Action.VIEW_DBV_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER, Role.STEERING_MEMBER},
+    Action.MANAGE_AGREEMENT: {Role.DFE_OFFICIAL},
+    Action.SUBMIT_MONITORING_REPORT: {Role.LA_FINANCE_LEAD},
+    Action.ASSESS_MONITORING_REPORT: {Role.DFE_OFFICIAL},
+    Action.DECIDE_PAYMENT: {Role.DFE_OFFICIAL},
+    Action.AWARD_GRANT: {Role.DFE_OFFICIAL},
+    Action.SUBMIT_DSG_RETURN: {Role.LA_FINANCE_LEAD},
+    Action.SUBMIT_SELF_ASSESSMENT: {Role.LA_FINANCE_LEAD},
+    Action.SUBMIT_MANAGEMENT_PLAN: {Role.LA_FINANCE_LEAD},
+    Action.REVIEW_MANAGEMENT_PLAN: {Role.DFE_OFFICIAL},
+    Action.MANAGE_STEERING_GROUP: {Role.DFE_OFFICIAL},
+    Action.UPDATE_STEERING_ACTION: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
+    Action.VIEW_STEERING_GROUP_WORK: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
+}
+
+# Actions on one object that need more than seeing it and having the role.
+_OBJECT_RULES: dict[Action, Callable[[object, Model], bool]] = {
+    # A steering member updates only the actions assigned to them.
+    Action.UPDATE_STEERING_ACTION: lambda user, action: user.role == Role.DFE_OFFICIAL or action.owner_id == user.pk,
 }
 
 
-def _is_system(user) -> bool:
-    """The named account commands and tasks act as: trusted code, never a person signed in."""
-    return getattr(user, "role", None) == Role.SYSTEM and not user.has_usable_password()
-
-
 def can(user, action: Action, obj: Model | None = None) -> bool:
+    if action not in _ROLES_FOR:
+        raise ValueError(f"The access policy has no rule for {action!r}.")
     if _is_system(user):
         return True
-    if not _is_signed_in(user):
+    if not _is_signed_in(user) or user.role not in _ROLES_FOR[action]:
         return False
-    if obj is not None and not can_see(user, obj):
+    if obj is None:
+        return True
+    if not can_see(user, obj):
         return False
-    if action in _DFE_ONLY:
-        return user.role == Role.DFE_OFFICIAL
-    raise ValueError(f"The access policy has no rule for {action!r}.")
+    object_rule = _OBJECT_RULES.get(action)
+    return object_rule(user, obj) if object_rule else True
 
 
 def require(user, action: Action, obj: Model | None = None) -> None:
-    """Raise 404 when `obj` is out of the user's scope, 403 when visible but not allowed."""
+    """Raise Http404 when `obj` is out of the user's scope, PermissionDenied when visible but not allowed."""
     if _is_system(user):
         return
     if obj is not None and not can_see(user, obj):

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Unset, the portal runs on the em
 defaults: a SQLite file in the project folder and Celery tasks run in-process.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -146,8 +147,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-# The service's name and the date of the source document, shown on pages.
 SERVICE_NAME = "High needs intervention portal"
+
+# Planning assumptions of the source document (March 2022), settings because government moves them.
+# High needs block growth: HNB_GROWTH_FIRST_RATE into HNB_GROWTH_FIRST_YEAR (5 % from 2022-23 to
+# 2023-24), then HNB_GROWTH_LATER_RATE a year (3 %). Rates are fractions, read as Decimal.
+HNB_GROWTH_FIRST_YEAR = env("HNB_GROWTH_FIRST_YEAR", default="2023-24")
+HNB_GROWTH_FIRST_RATE = Decimal(env("HNB_GROWTH_FIRST_RATE", default="0.05"))
+HNB_GROWTH_LATER_RATE = Decimal(env("HNB_GROWTH_LATER_RATE", default="0.03"))
+# The last financial year whose accounts the DSG statutory override covers (ring-fencing deficits).
+STATUTORY_OVERRIDE_LAST_YEAR = env("STATUTORY_OVERRIDE_LAST_YEAR", default="2022-23")
 
 LOGGING = {
     "version": 1,
@@ -156,3 +165,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Imports and exports (django-import-export; portal/imports.py). Our resources neutralise formulae in
+# text cells themselves: the library's own escaping strips "=" from values and turns numbers into text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The admin's dry run and its confirmation may reach different web processes: keep the file on the shared media volume.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

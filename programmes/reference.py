@@ -37,6 +37,9 @@ def load_programmes(*, user) -> int:
                 "summary": item["summary"],
                 "description": item["description"],
                 "places": item.get("places"),
+                "diagnostics_due_by": (
+                    date.fromisoformat(item["diagnostics_due_by"]) if item.get("diagnostics_due_by") else None
+                ),
             },
             user=user,
         )

@@ -1,30 +1,61 @@
-"""Programmes, cohorts, enrolment and tiering (later steps add Diagnostics, agreements, grants, deadlines)."""
+"""Programmes, cohorts, enrolment, tiering, Diagnostics, agreements, grants, plans and deadlines."""
 
-from .enrolment import OPEN_STATUSES, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment
-from .reference import (
-    Cohort,
-    DiagnosticStageDefinition,
-    FocusArea,
-    FocusAreaQuestion,
-    Programme,
-    ProgrammeCode,
+from .agreement import Agreement, AgreementCondition, AgreementTarget, Assessment, MonitoringReport
+from .deadline import Deadline, DeadlineKind, OwnerGroup
+from .diagnostic import (
+    Diagnostic,
+    DiagnosticStage,
+    EngagementKind,
+    FeedbackRating,
+    StageStatus,
+    StakeholderEngagement,
+    TrainingSession,
 )
+from .enrolment import OPEN_STATUSES, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment
+from .grant import Grant, GrantKind, Payment, PaymentStatus
+from .management_plan import ManagementPlan, ManagementPlanForecast, ReviewOutcome
+from .reference import Cohort, DiagnosticStageDefinition, FocusArea, FocusAreaQuestion, Programme, ProgrammeCode
+from .self_assessment import Rating, SelfAssessment, SelfAssessmentAnswer
 from .tiering import ProposalStatus, Tier, TieringPlacement, TieringProposal
 
 __all__ = [
     "OPEN_STATUSES",
+    "Agreement",
+    "AgreementCondition",
+    "AgreementTarget",
+    "Assessment",
     "Cohort",
+    "Deadline",
+    "DeadlineKind",
+    "Diagnostic",
+    "DiagnosticStage",
     "DiagnosticStageDefinition",
+    "EngagementKind",
     "Enrolment",
     "EnrolmentStatus",
     "EnrolmentTransition",
+    "FeedbackRating",
     "FocusArea",
     "FocusAreaQuestion",
+    "Grant",
+    "GrantKind",
+    "ManagementPlan",
+    "ManagementPlanForecast",
+    "OwnerGroup",
     "PartnerAssignment",
+    "Payment",
+    "PaymentStatus",
     "Programme",
     "ProgrammeCode",
     "ProposalStatus",
+    "Rating",
+    "ReviewOutcome",
+    "SelfAssessment",
+    "SelfAssessmentAnswer",
+    "StageStatus",
+    "StakeholderEngagement",
     "Tier",
     "TieringPlacement",
     "TieringProposal",
+    "TrainingSession",
 ]

@@ -42,6 +42,14 @@ class Enrolment(models.Model):
         related_name="replaced_by",
         help_text="The declined or withdrawn enrolment whose place this one took.",
     )
+    case_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The DfE official responsible for this authority's work in the programme.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

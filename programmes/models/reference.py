@@ -23,6 +23,19 @@ class Programme(models.Model):
         blank=True,
         help_text="The most open (invited, accepted or active) enrolments the programme holds at once; blank for no limit.",
     )
+    diagnostics_due_by = models.DateField(
+        null=True,
+        blank=True,
+        help_text="DBV: the date by which every Diagnostic is to be complete; later plans are flagged.",
+    )
+    lead_official = models.ForeignKey(
+        "portal.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The DfE official overdue deadlines escalate to when an enrolment has no case lead.",
+    )
     history = HistoricalRecords()
 
     class Meta:

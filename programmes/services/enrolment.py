@@ -25,6 +25,7 @@ from portal.access import Action
 from portal.errors import DomainError, TransitionNotAllowed
 
 from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
+from .diagnostic import diagnostic_follow_enrolment, diagnostic_open
 
 S = EnrolmentStatus
 
@@ -129,6 +130,7 @@ def enrolment_invite(
         assignment._history_user = actor
         assignment.save()
     _log(enrolment=enrolment, name="invite", from_status="", actor=actor, at=now, reason=(reason or "").strip())
+    diagnostic_open(enrolment=enrolment, actor=actor)
     return enrolment
 
 
@@ -147,6 +149,7 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
     enrolment._history_user = actor
     enrolment.save(update_fields=["status", "updated_at"])
     _log(enrolment=enrolment, name=step.name, from_status=from_status, actor=actor, at=timezone.now(), reason=reason)
+    diagnostic_follow_enrolment(enrolment=enrolment, transition=step.name, actor=actor, reason=reason)
     return enrolment
 
 

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from portal import access
 
-from .models import DiagnosticStageDefinition, FocusArea, Programme
+from ..models import DiagnosticStageDefinition, FocusArea, Programme
 
 
 def programme_list(*, user) -> QuerySet:

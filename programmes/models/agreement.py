@@ -1,0 +1,102 @@
+"""Safety Valve agreements (SPEC §4.5): conditions, yearly targets and monitoring reports.
+
+The DfE contribution and its instalments are a Grant with Payments (programmes.models.grant).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from portal.financial_year import FinancialYearField
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+
+
+class Agreement(models.Model):
+    enrolment = models.OneToOneField("programmes.Enrolment", on_delete=models.PROTECT, related_name="agreement")
+    signed_on = models.DateField(null=True, blank=True)
+    published_url = models.URLField(blank=True)
+    deficit_at_signing = models.DecimalField("deficit at signing (£)", **MONEY)
+    total_contribution = models.DecimalField("total DfE contribution (£)", **MONEY)
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["enrolment__authority__name"]
+
+    def __str__(self) -> str:
+        return f"Safety Valve agreement: {self.enrolment.authority}"
+
+    @property
+    def authority(self):
+        return self.enrolment.authority
+
+
+class AgreementCondition(models.Model):
+    """A reform the authority commits to in its agreement."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="unique_condition_number")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AgreementTarget(models.Model):
+    """The DSG position the authority agreed to reach by the end of a financial year (negative = deficit)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="targets")
+    financial_year = FinancialYearField()
+    in_year_balance = models.DecimalField("in-year balance (£)", **MONEY)
+    cumulative_balance = models.DecimalField("cumulative balance (£)", **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "financial_year"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "financial_year"], name="one_target_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.authority} {self.financial_year} target"
+
+
+class Assessment(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class MonitoringReport(models.Model):
+    """A report the LA owes DfE by `due_on`: actual figures and a narrative, then DfE's assessment."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="monitoring_reports")
+    due_on = models.DateField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actual_in_year_balance = models.DecimalField(null=True, blank=True, **MONEY)
+    actual_cumulative_balance = models.DecimalField(null=True, blank=True, **MONEY)
+    narrative = models.TextField(blank=True)
+    assessment = models.CharField(max_length=16, choices=Assessment.choices, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessment_notes = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "due_on"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "due_on"], name="one_report_per_due_date")]
+
+    def __str__(self) -> str:
+        return f"Monitoring report due {self.due_on}: {self.agreement.authority}"
