@@ -54,7 +54,10 @@ def load_register(*, user) -> int:
     for row in _rows("regions.csv"):
         if row["region_code"].startswith("E12"):
             regions[row["region_code"]], did = sync_row(
-                Region, lookup={"gss_code": row["region_code"]}, values={"name": row["region_name"]}, user=user
+                Region,
+                lookup={"gss_code": row["region_code"]},
+                values={"name": row["region_name"]},
+                user=user,
             )
             changed += did
 
@@ -103,7 +106,10 @@ def load_register(*, user) -> int:
         predecessor = authorities[row["predecessor_la_code"]]
         successor = authorities[row["successor_la_code"]]
         effective_on = date.fromisoformat(row["effective_on"])
-        if predecessor.operated_until + timedelta(days=1) != effective_on or successor.operated_from != effective_on:
+        if (
+            predecessor.operated_until + timedelta(days=1) != effective_on
+            or successor.operated_from != effective_on
+        ):
             raise ReferenceDataError(
                 f"successions.csv: {predecessor.label} → {successor.label} on {effective_on} "
                 "does not agree with the dates in las.csv."

@@ -15,7 +15,9 @@ def authority_list(*, user, search: str = "", region: str = "", operating_on: da
     authorities = access.visible(user, LocalAuthority.objects.select_related("region"))
     if search:
         authorities = authorities.filter(
-            Q(name__icontains=search) | Q(la_code=search) | Q(gss_codes__code__iexact=search)
+            Q(name__icontains=search)
+            | Q(la_code=search)
+            | Q(gss_codes__code__iexact=search)
             | Q(aliases__name__icontains=search)
         ).distinct()
     if region:
@@ -36,11 +38,16 @@ def authority_detail(*, user, la_code: str) -> LocalAuthority:
         "predecessors",
         Prefetch(
             "enrolments",
-            queryset=access.visible(user, Enrolment.objects.select_related("cohort__programme")).prefetch_related(
+            queryset=access.visible(user, Enrolment.objects.select_related("cohort__programme"))
+            .prefetch_related(
                 Prefetch("transitions", queryset=EnrolmentTransition.objects.select_related("actor"))
-            ).order_by("-created_at"),
+            )
+            .order_by("-created_at"),
         ),
         Prefetch("contacts", queryset=access.visible(user, Contact.objects.all())),
-        Prefetch("dsg_figures", queryset=access.visible(user, DsgFigure.objects.order_by("-financial_year", "source"))),
+        Prefetch(
+            "dsg_figures",
+            queryset=access.visible(user, DsgFigure.objects.order_by("-financial_year", "source")),
+        ),
     )
     return access.get_visible_or_404(user, queryset, la_code=la_code)

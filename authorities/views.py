@@ -32,4 +32,8 @@ def authority_list_view(request):
 
 @login_required
 def authority_detail_view(request, la_code):
-    return render(request, "authorities/detail.html", {"authority": authority_detail(user=request.user, la_code=la_code)})
+    return render(
+        request,
+        "authorities/detail.html",
+        {"authority": authority_detail(user=request.user, la_code=la_code)},
+    )

@@ -139,7 +139,9 @@ def _deadlines(user, queryset: QuerySet) -> QuerySet:
     if user.role == Role.LA_FINANCE_LEAD:
         return queryset.filter(mine | Q(authority_id=user.authority_id))
     if user.role == Role.DELIVERY_PARTNER:
-        return queryset.filter(mine | Q(owner_group="delivery_partners", authority_id__in=_partner_authorities(user)))
+        return queryset.filter(
+            mine | Q(owner_group="delivery_partners", authority_id__in=_partner_authorities(user))
+        )
     return queryset.filter(mine)
 
 
@@ -168,8 +170,12 @@ _SCOPES.update(
         "authorities.Contact": _authority_records("authority_id", partners="authority"),
         "authorities.DsgFigure": _authority_records("authority_id", partners="authority"),
         "programmes.Enrolment": _authority_records("authority_id", partners="pk"),
-        "programmes.EnrolmentTransition": _authority_records("enrolment__authority_id", partners="enrolment_id"),
-        "programmes.PartnerAssignment": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "programmes.EnrolmentTransition": _authority_records(
+            "enrolment__authority_id", partners="enrolment_id"
+        ),
+        "programmes.PartnerAssignment": _authority_records(
+            "enrolment__authority_id", partners="enrolment_id"
+        ),
         "programmes.Diagnostic": _authority_records("enrolment__authority_id", partners="enrolment_id"),
         "programmes.DiagnosticStage": _authority_records(
             "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
@@ -181,7 +187,9 @@ _SCOPES.update(
             "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
         ),
         "programmes.Grant": _authority_records("enrolment__authority_id", partners="enrolment_id"),
-        "programmes.Payment": _authority_records("grant__enrolment__authority_id", partners="grant__enrolment_id"),
+        "programmes.Payment": _authority_records(
+            "grant__enrolment__authority_id", partners="grant__enrolment_id"
+        ),
         "programmes.Agreement": _authority_records("enrolment__authority_id"),
         "programmes.AgreementCondition": _authority_records("agreement__enrolment__authority_id"),
         "programmes.AgreementTarget": _authority_records("agreement__enrolment__authority_id"),
@@ -225,7 +233,9 @@ _ROLES_FOR = {
 # Actions on one object that need more than seeing it and having the role.
 _OBJECT_RULES: dict[Action, Callable[[object, Model], bool]] = {
     # A steering member updates only the actions assigned to them.
-    Action.UPDATE_STEERING_ACTION: lambda user, action: user.role == Role.DFE_OFFICIAL or action.owner_id == user.pk,
+    Action.UPDATE_STEERING_ACTION: lambda user, action: (
+        user.role == Role.DFE_OFFICIAL or action.owner_id == user.pk
+    ),
 }
 
 

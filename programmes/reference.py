@@ -73,7 +73,10 @@ def load_programmes(*, user) -> int:
         changed += did
         for number, text in enumerate(item["questions"], start=1):
             _, did = sync_row(
-                FocusAreaQuestion, lookup={"focus_area": area, "number": number}, values={"text": text}, user=user
+                FocusAreaQuestion,
+                lookup={"focus_area": area, "number": number},
+                values={"text": text},
+                user=user,
             )
             changed += did
     return changed
@@ -121,9 +124,15 @@ def load_reference_enrolments(*, user) -> int:
         authority = authorities[row["la_code"]]
         if Enrolment.objects.filter(authority=authority, cohort=sv_round).exists():
             continue
-        reason = "Reference data: a Safety Valve agreement of 2021-22 (DfE's very high deficit intervention page)."
-        enrolment = enrolment_invite(actor=user, authority=authority, cohort=sv_round, reason=reason, as_at=DOCUMENT_DATE)
+        reason = (
+            "Reference data: a Safety Valve agreement of 2021-22 (DfE's very high deficit intervention page)."
+        )
+        enrolment = enrolment_invite(
+            actor=user, authority=authority, cohort=sv_round, reason=reason, as_at=DOCUMENT_DATE
+        )
         for transition in ("accept", "activate"):
-            enrolment = enrolment_transition(actor=user, enrolment=enrolment, transition=transition, reason=reason)
+            enrolment = enrolment_transition(
+                actor=user, enrolment=enrolment, transition=transition, reason=reason
+            )
         changed += 1
     return changed

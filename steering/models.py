@@ -75,8 +75,12 @@ class Member(models.Model):
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="steering_seats", help_text="The portal account of the holder, where there is one.",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="steering_seats",
+        help_text="The portal account of the holder, where there is one.",
     )
     history = HistoricalRecords()
 
@@ -143,14 +147,20 @@ class Action(models.Model):
     """Something a member or official agreed to do, by a date: a deadline with an owner."""
 
     group = models.ForeignKey(SteeringGroup, on_delete=models.CASCADE, related_name="actions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     description = models.TextField()
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="steering_actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="steering_actions"
+    )
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     update = models.TextField(blank=True, help_text="The owner's latest note on progress.")
     is_demo = models.BooleanField(default=False)
-    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    deadlines = GenericRelation(
+        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+    )
     history = HistoricalRecords()
 
     class Meta:

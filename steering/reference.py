@@ -21,7 +21,9 @@ def load_steering_group(*, user) -> int:
         user=user,
     )
     for number, text in enumerate(data["remit"], start=1):
-        changed += sync_row(RemitItem, lookup={"group": group, "number": number}, values={"text": text}, user=user)[1]
+        changed += sync_row(
+            RemitItem, lookup={"group": group, "number": number}, values={"text": text}, user=user
+        )[1]
     for seat in data["seats"]:
         organisation, did = sync_row(
             Organisation,

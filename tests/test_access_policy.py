@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_dfe_official_sees_every_authority(dfe_official):
-    assert access.visible(dfe_official, LocalAuthority.objects.all()).count() == LocalAuthority.objects.count()
+    assert (
+        access.visible(dfe_official, LocalAuthority.objects.all()).count() == LocalAuthority.objects.count()
+    )
 
 
 def test_an_la_finance_lead_sees_only_their_own_authority(finance_lead):
@@ -49,7 +51,9 @@ def test_the_admin_is_for_dfe_officials_only(client_for, dfe_official, finance_l
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_only_dfe_officials_may_manage_authorities(dfe_official, newton_partner, finance_lead, steering_member):
+def test_only_dfe_officials_may_manage_authorities(
+    dfe_official, newton_partner, finance_lead, steering_member
+):
     assert access.can(dfe_official, Action.MANAGE_AUTHORITIES)
     for user in (newton_partner, finance_lead, steering_member):
         assert not access.can(user, Action.MANAGE_AUTHORITIES)
@@ -70,7 +74,9 @@ def test_a_role_rule_that_does_not_exist_is_an_error_not_a_yes(dfe_official):
         access.can(dfe_official, "fly")
 
 
-def test_a_delivery_partner_sees_the_dbv_authorities_assigned_to_their_organisation(client_for, newton_partner):
+def test_a_delivery_partner_sees_the_dbv_authorities_assigned_to_their_organisation(
+    client_for, newton_partner
+):
     from programmes.models import Enrolment
 
     visible = access.visible(newton_partner, LocalAuthority.objects.all())
@@ -98,8 +104,8 @@ def test_the_authority_page_shows_its_programme_history(client_for, finance_lead
 def test_enrolments_are_scoped_like_their_authority(finance_lead, newton_partner, steering_member):
     from programmes.models import Enrolment
 
-    assert set(access.visible(finance_lead, Enrolment.objects.all()).values_list("authority__la_code", flat=True)) == {
-        "207"
-    }
+    assert set(
+        access.visible(finance_lead, Enrolment.objects.all()).values_list("authority__la_code", flat=True)
+    ) == {"207"}
     assert access.visible(newton_partner, Enrolment.objects.all()).count() == 55
     assert not access.visible(steering_member, Enrolment.objects.all()).exists()

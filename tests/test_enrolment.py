@@ -26,7 +26,9 @@ S = EnrolmentStatus
 def free_authorities(db):
     """Operating authorities with no enrolment at all, in LA code order."""
     return list(
-        LocalAuthority.objects.operating_on(date.today()).filter(enrolments__isnull=True).order_by("la_code")[:6]
+        LocalAuthority.objects.operating_on(date.today())
+        .filter(enrolments__isnull=True)
+        .order_by("la_code")[:6]
     )
 
 
@@ -57,7 +59,9 @@ def _enrolment_in(status, *, actor, authority, cohort):
         S.WITHDRAWN: ["withdraw"],
     }
     for name in path[status]:
-        enrolment = enrolment_transition(actor=actor, enrolment=enrolment, transition=name, reason="Test reason")
+        enrolment = enrolment_transition(
+            actor=actor, enrolment=enrolment, transition=name, reason="Test reason"
+        )
     return enrolment
 
 
@@ -89,7 +93,9 @@ def test_each_allowed_transition_moves_the_status_and_is_logged(
     dfe_official, free_authorities, esfa, start, transition, end
 ):
     enrolment = _enrolment_in(start, actor=dfe_official, authority=free_authorities[0], cohort=esfa)
-    moved = enrolment_transition(actor=dfe_official, enrolment=enrolment, transition=transition, reason="Because")
+    moved = enrolment_transition(
+        actor=dfe_official, enrolment=enrolment, transition=transition, reason="Because"
+    )
     assert moved.status == end
     assert Enrolment.objects.get(pk=enrolment.pk).status == end
     last = moved.transitions.last()
@@ -124,7 +130,9 @@ def test_each_impossible_transition_is_refused_naming_the_allowed_ones(
 def test_only_a_declined_or_withdrawn_enrolment_can_be_replaced(dfe_official, free_authorities, esfa, start):
     enrolment = _enrolment_in(start, actor=dfe_official, authority=free_authorities[0], cohort=esfa)
     with pytest.raises(TransitionNotAllowed):
-        enrolment_replace(actor=dfe_official, enrolment=enrolment, authority=free_authorities[1], reason="Because")
+        enrolment_replace(
+            actor=dfe_official, enrolment=enrolment, authority=free_authorities[1], reason="Because"
+        )
     assert not Enrolment.objects.filter(authority=free_authorities[1]).exists()
 
 
@@ -150,7 +158,9 @@ def test_a_replacement_opens_an_invitation_in_the_same_cohort_linked_both_ways(
     dfe_official, free_authorities, esfa, closed
 ):
     old = _enrolment_in(closed, actor=dfe_official, authority=free_authorities[0], cohort=esfa)
-    new = enrolment_replace(actor=dfe_official, enrolment=old, authority=free_authorities[1], reason="Opted out")
+    new = enrolment_replace(
+        actor=dfe_official, enrolment=old, authority=free_authorities[1], reason="Opted out"
+    )
     old.refresh_from_db()
     assert old.status == S.REPLACED
     assert (new.status, new.cohort, new.authority) == (S.INVITED, esfa, free_authorities[1])
@@ -175,7 +185,9 @@ def test_an_authority_is_in_at_most_one_programme_at_a_time(dfe_official, sv_rou
     with pytest.raises(DomainError, match="only one of Safety Valve, DBV and ESFA"):
         enrolment_invite(actor=dfe_official, authority=newham, cohort=sv_round)
     dbv = Enrolment.objects.get(authority=newham)
-    enrolment_transition(actor=dfe_official, enrolment=dbv, transition="withdraw", reason="Moved to Safety Valve")
+    enrolment_transition(
+        actor=dfe_official, enrolment=dbv, transition="withdraw", reason="Moved to Safety Valve"
+    )
     assert enrolment_invite(actor=dfe_official, authority=newham, cohort=sv_round).status == S.INVITED
 
 
@@ -196,7 +208,10 @@ def test_dbv_holds_at_most_its_55_places(dfe_official, free_authorities, tranche
     someone = Enrolment.objects.filter(cohort=tranche_1).first()
     enrolment_transition(actor=dfe_official, enrolment=someone, transition="decline", reason="Opted out")
     replacement = enrolment_replace(
-        actor=dfe_official, enrolment=someone, authority=free_authorities[0], reason="Opted out before the start"
+        actor=dfe_official,
+        enrolment=someone,
+        authority=free_authorities[0],
+        reason="Opted out before the start",
     )
     assert replacement.status == S.INVITED
     assert Enrolment.objects.open().filter(cohort__programme__code="DBV").count() == 55
@@ -209,7 +224,9 @@ def test_an_authority_that_no_longer_operates_cannot_be_invited(dfe_official, es
         enrolment_invite(actor=dfe_official, authority=cumbria, cohort=esfa)
 
 
-def test_only_a_dfe_official_may_invite(finance_lead, newton_partner, steering_member, free_authorities, esfa):
+def test_only_a_dfe_official_may_invite(
+    finance_lead, newton_partner, steering_member, free_authorities, esfa
+):
     for user in (finance_lead, newton_partner, steering_member):
         with pytest.raises(PermissionDenied):
             enrolment_invite(actor=user, authority=free_authorities[0], cohort=esfa)

@@ -131,7 +131,11 @@ def test_the_steering_groups_seats_come_out_as_the_document_gives_them():
         assert seat.job_title == printed.job_title
         assert printed.organisation.startswith(seat.organisation.name)
     chair = group.members.get(role="chair")
-    assert (chair.name, chair.job_title, chair.organisation.name) == ("Dwayne Johnson", "Chief Executive", "Sefton Council")
+    assert (chair.name, chair.job_title, chair.organisation.name) == (
+        "Dwayne Johnson",
+        "Chief Executive",
+        "Sefton Council",
+    )
 
 
 def test_the_adass_seat_is_vacant_and_the_dfe_strategy_seat_is_shared():
@@ -139,7 +143,9 @@ def test_the_adass_seat_is_vacant_and_the_dfe_strategy_seat_is_shared():
     assert adass.vacant and adass.name == ""
     shared = Member.objects.get(job_title="Director, Strategy and Care system")
     assert shared.job_share and shared.name == "Fran Oram/Sophie Langdale"
-    assert shared.organisation.name == "Department for Education" and shared.organisation.abbreviation == "DfE"
+    assert (
+        shared.organisation.name == "Department for Education" and shared.organisation.abbreviation == "DfE"
+    )
 
 
 def test_the_steering_group_remit_says_it_is_not_accountable_for_delivery():

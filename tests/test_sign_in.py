@@ -24,7 +24,9 @@ def test_a_signed_out_visitor_to_a_page_is_sent_to_sign_in_and_back(client):
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
 def test_each_demo_user_signs_in_and_lands_on_their_home_page(client, username, demo_password):
-    response = client.post(reverse("portal:sign-in"), {"username": username, "password": demo_password}, follow=True)
+    response = client.post(
+        reverse("portal:sign-in"), {"username": username, "password": demo_password}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("portal:home")
     assert response.context["user"].username == username
     assert "Welcome" in response.content.decode()
@@ -36,14 +38,29 @@ def test_seed_demo_makes_every_account_the_brief_names(db):
     assert {"dfe.official", "newton.partner", "cipfa.partner", "ssg.member"} <= usernames
     finance_leads = {name for name in usernames if name.startswith("la.")}
     # Five or more DBV authorities and each of the nine Safety Valve 2021-22 authorities.
-    assert {"la.838", "la.312", "la.382", "la.315", "la.372", "la.355", "la.803", "la.936", "la.816"} <= finance_leads
+    assert {
+        "la.838",
+        "la.312",
+        "la.382",
+        "la.315",
+        "la.372",
+        "la.355",
+        "la.803",
+        "la.936",
+        "la.816",
+    } <= finance_leads
     assert len(finance_leads) >= 5 + 9
 
 
-def test_each_home_page_speaks_to_the_role(client_for, dfe_official, newton_partner, finance_lead, steering_member):
+def test_each_home_page_speaks_to_the_role(
+    client_for, dfe_official, newton_partner, finance_lead, steering_member
+):
     assert "operate today" in client_for(dfe_official).get(reverse("portal:home")).content.decode()
     assert "Newton Europe" in client_for(newton_partner).get(reverse("portal:home")).content.decode()
-    assert "You act for Kensington and Chelsea" in client_for(finance_lead).get(reverse("portal:home")).content.decode()
+    assert (
+        "You act for Kensington and Chelsea"
+        in client_for(finance_lead).get(reverse("portal:home")).content.decode()
+    )
     assert "Sector Steering Group" in client_for(steering_member).get(reverse("portal:home")).content.decode()
 
 

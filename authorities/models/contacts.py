@@ -12,12 +12,18 @@ class ContactRole(models.TextChoices):
 
 
 class Contact(models.Model):
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="contacts")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(max_length=200)
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=ContactRole.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
         help_text="The contact's portal account, where there is one.",
     )
     is_demo = models.BooleanField(default=False)

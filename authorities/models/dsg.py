@@ -22,7 +22,9 @@ class DsgFigure(models.Model):
     Balances follow DfE's sign: negative is a deficit.
     """
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.PROTECT, related_name="dsg_figures")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.PROTECT, related_name="dsg_figures"
+    )
     financial_year = FinancialYearField()
     source = models.CharField(max_length=16, choices=FigureSource.choices)
     total_dsg_allocation = models.DecimalField("total DSG allocation (£)", **MONEY)
@@ -32,7 +34,10 @@ class DsgFigure(models.Model):
     usable_reserves = models.DecimalField("usable reserves (£)", **MONEY)
     published_balance_percent = models.DecimalField(
         "published cumulative balance as % of total DSG",
-        max_digits=7, decimal_places=2, null=True, blank=True,
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Kept exactly as DfE published it (negative is a deficit).",
     )
     notes = models.TextField(blank=True)

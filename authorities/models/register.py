@@ -76,13 +76,19 @@ class LocalAuthorityQuerySet(models.QuerySet):
 
 class LocalAuthority(models.Model):
     la_code = models.CharField(
-        "LA code", max_length=3, unique=True, validators=[la_code_validator],
+        "LA code",
+        max_length=3,
+        unique=True,
+        validators=[la_code_validator],
         help_text="DfE's three-digit code: the identifier that stays the same across time.",
     )
     name = models.CharField(max_length=100)
     name_key = models.CharField(max_length=100, editable=False, blank=True, db_index=True)
     gss_code = models.CharField(
-        "GSS code", max_length=9, unique=True, validators=[gss_code_validator],
+        "GSS code",
+        max_length=9,
+        unique=True,
+        validators=[gss_code_validator],
         help_text="The ONS code in use now (or when the authority ended); earlier codes are kept below.",
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="authorities")

@@ -14,7 +14,14 @@ from .diagnostic import (
 from .enrolment import OPEN_STATUSES, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment
 from .grant import Grant, GrantKind, Payment, PaymentStatus
 from .management_plan import ManagementPlan, ManagementPlanForecast, ReviewOutcome
-from .reference import Cohort, DiagnosticStageDefinition, FocusArea, FocusAreaQuestion, Programme, ProgrammeCode
+from .reference import (
+    Cohort,
+    DiagnosticStageDefinition,
+    FocusArea,
+    FocusAreaQuestion,
+    Programme,
+    ProgrammeCode,
+)
 from .self_assessment import Rating, SelfAssessment, SelfAssessmentAnswer
 from .tiering import ProposalStatus, Tier, TieringPlacement, TieringProposal
 
@@ -41,6 +48,7 @@ __all__ = [
     "GrantKind",
     "ManagementPlan",
     "ManagementPlanForecast",
+    "MonitoringReport",
     "OwnerGroup",
     "PartnerAssignment",
     "Payment",

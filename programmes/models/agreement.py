@@ -14,7 +14,9 @@ MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class Agreement(models.Model):
-    enrolment = models.OneToOneField("programmes.Enrolment", on_delete=models.PROTECT, related_name="agreement")
+    enrolment = models.OneToOneField(
+        "programmes.Enrolment", on_delete=models.PROTECT, related_name="agreement"
+    )
     signed_on = models.DateField(null=True, blank=True)
     published_url = models.URLField(blank=True)
     deficit_at_signing = models.DecimalField("deficit at signing (£)", **MONEY)
@@ -43,7 +45,9 @@ class AgreementCondition(models.Model):
 
     class Meta:
         ordering = ["agreement", "number"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="unique_condition_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="unique_condition_number")
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -60,7 +64,9 @@ class AgreementTarget(models.Model):
 
     class Meta:
         ordering = ["agreement", "financial_year"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "financial_year"], name="one_target_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "financial_year"], name="one_target_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.agreement.authority} {self.financial_year} target"
@@ -91,12 +97,16 @@ class MonitoringReport(models.Model):
     )
     assessment_notes = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False)
-    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    deadlines = GenericRelation(
+        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "due_on"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "due_on"], name="one_report_per_due_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "due_on"], name="one_report_per_due_date")
+        ]
 
     def __str__(self) -> str:
         return f"Monitoring report due {self.due_on}: {self.agreement.authority}"

@@ -11,7 +11,6 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
-
 class OwnerGroup(models.TextChoices):
     FINANCE_LEADS = "finance_leads", "The authority's finance leads"
     DELIVERY_PARTNERS = "delivery_partners", "The delivery partners assigned to the authority"
@@ -37,19 +36,31 @@ class Deadline(models.Model):
     source = GenericForeignKey("source_type", "source_id")
     title = models.CharField(max_length=300)
     authority = models.ForeignKey(
-        "authorities.LocalAuthority", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+        "authorities.LocalAuthority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
     )
     due_on = models.DateField()
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deadlines_owned",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deadlines_owned",
         help_text="The person who must act, when one person owns it.",
     )
     owner_group = models.CharField(
         max_length=24, choices=OwnerGroup.choices, blank=True, help_text="Who must act, when a group owns it."
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="deadlines_responsible", help_text="The DfE official to escalate to when overdue.",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deadlines_responsible",
+        help_text="The DfE official to escalate to when overdue.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

@@ -15,11 +15,15 @@ class StageStatus(models.TextChoices):
 
 
 class Diagnostic(models.Model):
-    enrolment = models.OneToOneField("programmes.Enrolment", on_delete=models.CASCADE, related_name="diagnostic")
+    enrolment = models.OneToOneField(
+        "programmes.Enrolment", on_delete=models.CASCADE, related_name="diagnostic"
+    )
     planned_completion = models.DateField(
         null=True, blank=True, help_text="When this Diagnostic is planned to be complete."
     )
-    closed_at = models.DateTimeField(null=True, blank=True, help_text="Set when the enrolment is declined or withdrawn.")
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the enrolment is declined or withdrawn."
+    )
     closed_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -36,7 +40,9 @@ class Diagnostic(models.Model):
 
 class DiagnosticStage(models.Model):
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="stages")
-    definition = models.ForeignKey("programmes.DiagnosticStageDefinition", on_delete=models.PROTECT, related_name="+")
+    definition = models.ForeignKey(
+        "programmes.DiagnosticStageDefinition", on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=StageStatus.choices, default=StageStatus.NOT_STARTED)
     planned_date = models.DateField(null=True, blank=True)
     actual_date = models.DateField(null=True, blank=True)
@@ -45,7 +51,9 @@ class DiagnosticStage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     logged_at = models.DateTimeField(null=True, blank=True)
-    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    deadlines = GenericRelation(
+        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -30,7 +30,9 @@ class EnrolmentQuerySet(models.QuerySet):
 
 
 class Enrolment(models.Model):
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.PROTECT, related_name="enrolments")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.PROTECT, related_name="enrolments"
+    )
     cohort = models.ForeignKey("programmes.Cohort", on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField(max_length=16, choices=EnrolmentStatus.choices, editable=False)
     replaces = models.OneToOneField(

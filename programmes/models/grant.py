@@ -19,7 +19,11 @@ class Grant(models.Model):
     enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.PROTECT, related_name="grants")
     kind = models.CharField(max_length=24, choices=GrantKind.choices)
     agreement = models.OneToOneField(
-        "programmes.Agreement", on_delete=models.PROTECT, null=True, blank=True, related_name="contribution",
+        "programmes.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contribution",
         help_text="Safety Valve contributions only: the agreement the contribution is paid under.",
     )
     amount = models.DecimalField("amount awarded (£)", **MONEY)
@@ -59,7 +63,9 @@ class Payment(models.Model):
     override_reason = models.TextField(
         blank=True, help_text="Why it was released although the latest assessment was off track."
     )
-    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    deadlines = GenericRelation(
+        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -16,7 +16,9 @@ class ReviewOutcome(models.TextChoices):
 
 
 class ManagementPlan(models.Model):
-    enrolment = models.ForeignKey("programmes.Enrolment", on_delete=models.PROTECT, related_name="management_plans")
+    enrolment = models.ForeignKey(
+        "programmes.Enrolment", on_delete=models.PROTECT, related_name="management_plans"
+    )
     file = models.FileField(upload_to="management-plans/%Y/")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
@@ -28,7 +30,9 @@ class ManagementPlan(models.Model):
     review_notes = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
-    deadlines = GenericRelation("programmes.Deadline", content_type_field="source_type", object_id_field="source_id")
+    deadlines = GenericRelation(
+        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -49,7 +53,9 @@ class ManagementPlanForecast(models.Model):
 
     class Meta:
         ordering = ["plan", "financial_year"]
-        constraints = [models.UniqueConstraint(fields=["plan", "financial_year"], name="one_forecast_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "financial_year"], name="one_forecast_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.financial_year}"

@@ -14,7 +14,9 @@ class Rating(models.TextChoices):
 class SelfAssessment(models.Model):
     """An authority's view of itself against the focus areas, submitted by its finance lead."""
 
-    authority = models.ForeignKey("authorities.LocalAuthority", on_delete=models.CASCADE, related_name="self_assessments")
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority", on_delete=models.CASCADE, related_name="self_assessments"
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     is_demo = models.BooleanField(default=False)
@@ -37,7 +39,9 @@ class SelfAssessmentAnswer(models.Model):
     class Meta:
         ordering = ["self_assessment", "focus_area__number"]
         constraints = [
-            models.UniqueConstraint(fields=["self_assessment", "focus_area"], name="one_answer_per_focus_area"),
+            models.UniqueConstraint(
+                fields=["self_assessment", "focus_area"], name="one_answer_per_focus_area"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,9 @@ class TieringProposal(models.Model):
     reference_year = FinancialYearField()
     sv_places = models.PositiveSmallIntegerField()
     dbv_places = models.PositiveSmallIntegerField(default=55)
-    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, editable=False)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, editable=False
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(

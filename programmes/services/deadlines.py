@@ -54,8 +54,10 @@ def deadline_sync(
         "responsible": responsible,
     }
     closed_at = None if is_open else (deadline.closed_at or timezone.now())
-    unchanged = deadline.pk and closed_at == deadline.closed_at and all(
-        getattr(deadline, field) == value for field, value in values.items()
+    unchanged = (
+        deadline.pk
+        and closed_at == deadline.closed_at
+        and all(getattr(deadline, field) == value for field, value in values.items())
     )
     if unchanged:
         return deadline

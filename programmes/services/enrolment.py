@@ -46,7 +46,9 @@ TRANSITIONS = {
         Transition("decline", (S.INVITED,), S.DECLINED, needs_reason=True, verb="decline"),
         Transition("activate", (S.ACCEPTED,), S.ACTIVE, verb="activate"),
         Transition("complete", (S.ACTIVE,), S.COMPLETED, verb="complete"),
-        Transition("withdraw", (S.INVITED, S.ACCEPTED, S.ACTIVE), S.WITHDRAWN, needs_reason=True, verb="withdraw"),
+        Transition(
+            "withdraw", (S.INVITED, S.ACCEPTED, S.ACTIVE), S.WITHDRAWN, needs_reason=True, verb="withdraw"
+        ),
         Transition("replace", (S.DECLINED, S.WITHDRAWN), S.REPLACED, needs_reason=True, verb="replace"),
     )
 }
@@ -65,8 +67,13 @@ def _require_reason(transition: Transition, reason: str) -> str:
 
 def _log(*, enrolment: Enrolment, name: str, from_status: str, actor, at: datetime, reason: str) -> None:
     entry = EnrolmentTransition(
-        enrolment=enrolment, name=name, from_status=from_status, to_status=enrolment.status,
-        actor=actor, at=at, reason=reason,
+        enrolment=enrolment,
+        name=name,
+        from_status=from_status,
+        to_status=enrolment.status,
+        actor=actor,
+        at=at,
+        reason=reason,
     )
     entry._history_user = actor
     entry.save()
@@ -76,8 +83,12 @@ def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
     """Refuse a new open enrolment that a rule forbids. Call inside a transaction: it locks the programme."""
     programme = Programme.objects.select_for_update().get(pk=cohort.programme_id)
     if not authority.operates_on(today):
-        raise DomainError(f"{authority.label} no longer operates, so it cannot be enrolled.", field="authority")
-    existing = Enrolment.objects.open().filter(authority=authority).select_related("cohort__programme").first()
+        raise DomainError(
+            f"{authority.label} no longer operates, so it cannot be enrolled.", field="authority"
+        )
+    existing = (
+        Enrolment.objects.open().filter(authority=authority).select_related("cohort__programme").first()
+    )
     if existing is not None:
         raise DomainError(
             f"{authority.label} already has an open enrolment: {existing.cohort} ({existing.get_status_display()}). "
@@ -95,7 +106,11 @@ def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
 
 
 def _lock(enrolment: Enrolment) -> Enrolment:
-    return Enrolment.objects.select_for_update().select_related("authority", "cohort__programme").get(pk=enrolment.pk)
+    return (
+        Enrolment.objects.select_for_update()
+        .select_related("authority", "cohort__programme")
+        .get(pk=enrolment.pk)
+    )
 
 
 @transaction.atomic
@@ -129,7 +144,9 @@ def enrolment_invite(
         assignment = PartnerAssignment(enrolment=enrolment, organisation=organisation)
         assignment._history_user = actor
         assignment.save()
-    _log(enrolment=enrolment, name="invite", from_status="", actor=actor, at=now, reason=(reason or "").strip())
+    _log(
+        enrolment=enrolment, name="invite", from_status="", actor=actor, at=now, reason=(reason or "").strip()
+    )
     diagnostic_open(enrolment=enrolment, actor=actor)
     return enrolment
 
@@ -148,7 +165,14 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
     enrolment.status = step.target
     enrolment._history_user = actor
     enrolment.save(update_fields=["status", "updated_at"])
-    _log(enrolment=enrolment, name=step.name, from_status=from_status, actor=actor, at=timezone.now(), reason=reason)
+    _log(
+        enrolment=enrolment,
+        name=step.name,
+        from_status=from_status,
+        actor=actor,
+        at=timezone.now(),
+        reason=reason,
+    )
     diagnostic_follow_enrolment(enrolment=enrolment, transition=step.name, actor=actor, reason=reason)
     return enrolment
 
@@ -165,7 +189,14 @@ def enrolment_replace(*, actor, enrolment: Enrolment, authority: LocalAuthority,
     enrolment.status = step.target
     enrolment._history_user = actor
     enrolment.save(update_fields=["status", "updated_at"])
-    _log(enrolment=enrolment, name="replace", from_status=from_status, actor=actor, at=timezone.now(), reason=reason)
+    _log(
+        enrolment=enrolment,
+        name="replace",
+        from_status=from_status,
+        actor=actor,
+        at=timezone.now(),
+        reason=reason,
+    )
     partners = enrolment.partner_assignments.values_list("organisation", flat=True)
     return enrolment_invite(
         actor=actor,
