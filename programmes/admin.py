@@ -1,15 +1,44 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from authorities.models import LocalAuthority
 from portal.access import Action
-from portal.admin_site import PortalModelAdmin
+from portal.admin_site import (
+    NoRevertMixin,
+    PortalImportExportMixin,
+    PortalInline,
+    PortalModelAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+)
+from portal.errors import DomainError
+from portal.roles import DeliveryPartner
 
-from .models import Cohort, DiagnosticStageDefinition, FocusArea, FocusAreaQuestion, Programme
+from .models import (
+    Cohort,
+    DiagnosticStageDefinition,
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    FocusArea,
+    FocusAreaQuestion,
+    PartnerAssignment,
+    Programme,
+    TieringProposal,
+)
+from .resources import EnrolmentResource
+from .services.enrolment import TRANSITIONS, enrolment_invite, enrolment_transition
 
 
-class CohortInline(admin.TabularInline):
+class CohortInline(PortalInline):
     model = Cohort
-    extra = 0
+    manage_action = Action.MANAGE_ENROLMENT
 
 
 @admin.register(Programme)
@@ -32,12 +61,181 @@ class DiagnosticStageDefinitionAdmin(PortalModelAdmin, SimpleHistoryAdmin):
     list_display = ["number", "name"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(PortalInline):
     model = FocusAreaQuestion
-    extra = 0
 
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(PortalModelAdmin, SimpleHistoryAdmin):
     list_display = ["number", "title"]
     inlines = [QuestionInline]
+
+
+# --- Enrolment: every change goes through programmes.services.enrolment -----------------------
+
+
+class ReasonActionForm(helpers.ActionForm):
+    reason = forms.CharField(
+        required=False,
+        label="Reason",
+        help_text="Needed to decline or withdraw; recorded with the transition.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class AuthorityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: LocalAuthority) -> str:
+        return obj.label
+
+
+class InviteForm(forms.Form):
+    authority = AuthorityChoiceField(queryset=LocalAuthority.objects.none())
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.select_related("programme"))
+    partners = forms.MultipleChoiceField(
+        choices=DeliveryPartner.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="DBV only: the delivery partners who will work with the authority.",
+    )
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = LocalAuthority.objects.operating_on(timezone.localdate())
+
+
+class TransitionInline(ReadOnlyInline):
+    model = EnrolmentTransition
+    fields = ["at", "name", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+    verbose_name_plural = "transitions (who moved the enrolment, when and why)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(NoRevertMixin, PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin):
+    """Enrolments: invited through the add page, moved by the actions; the status itself is never edited."""
+
+    manage_action = Action.MANAGE_ENROLMENT
+    resource_classes = [EnrolmentResource]
+    list_display = ["authority", "programme", "cohort", "status"]
+    list_filter = ["cohort__programme", "cohort", "status"]
+    list_select_related = ["authority", "cohort__programme"]
+    search_fields = ["authority__name", "authority__la_code"]
+    fields = ["authority", "cohort", "status", "replaces", "case_lead", "created_at", "updated_at"]
+    readonly_fields = ["authority", "cohort", "status", "replaces", "created_at", "updated_at"]
+    autocomplete_fields = ["case_lead"]
+    inlines = [TransitionInline]
+    action_form = ReasonActionForm
+    actions = ["accept", "decline", "activate", "complete", "withdraw"]
+    invite_template = "admin/programmes/enrolment/invite.html"
+
+    @admin.display(description="programme", ordering="cohort__programme__code")
+    def programme(self, enrolment: Enrolment) -> str:
+        return enrolment.cohort.programme.code
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Invite an authority through the enrolment service, which applies every enrolment rule."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = InviteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                enrolment = enrolment_invite(actor=request.user, **form.cleaned_data)
+            except DomainError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            else:
+                self.log_addition(request, enrolment, [{"added": {}}])
+                self.message_user(request, f"{enrolment.authority.label} is invited into {enrolment.cohort}.")
+                return redirect("admin:programmes_enrolment_change", enrolment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "title": "Invite an authority",
+            "form": form,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, self.invite_template, context)
+
+    @admin.action(description="Accept the selected enrolments", permissions=["change"])
+    def accept(self, request, queryset):
+        self._move(request, queryset, "accept")
+
+    @admin.action(description="Decline the selected enrolments (give a reason)", permissions=["change"])
+    def decline(self, request, queryset):
+        self._move(request, queryset, "decline")
+
+    @admin.action(description="Activate the selected enrolments", permissions=["change"])
+    def activate(self, request, queryset):
+        self._move(request, queryset, "activate")
+
+    @admin.action(description="Complete the selected enrolments", permissions=["change"])
+    def complete(self, request, queryset):
+        self._move(request, queryset, "complete")
+
+    @admin.action(description="Withdraw the selected enrolments (give a reason)", permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._move(request, queryset, "withdraw")
+
+    def _move(self, request, queryset, transition: str) -> None:
+        """Apply one transition to each selected enrolment, reporting each refusal by authority."""
+        step = TRANSITIONS[transition]
+        reason = request.POST.get("reason", "").strip()
+        if step.needs_reason and not reason:
+            self.message_user(
+                request,
+                f"Give a reason to {step.verb} the selected enrolments: none was changed.",
+                messages.ERROR,
+            )
+            return
+        moved = 0
+        for enrolment in queryset.select_related("authority"):
+            try:
+                enrolment_transition(
+                    actor=request.user, enrolment=enrolment, transition=transition, reason=reason
+                )
+            except DomainError as refused:
+                self.message_user(request, f"{enrolment.authority.label}: {refused.message}", messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            status = EnrolmentStatus(step.target).label.lower()
+            self.message_user(request, f"{moved} enrolment(s) now {status}.", messages.SUCCESS)
+
+
+@admin.register(EnrolmentTransition)
+class EnrolmentTransitionAdmin(ReadOnlyAdminMixin, PortalModelAdmin, SimpleHistoryAdmin):
+    list_display = ["enrolment", "name", "from_status", "to_status", "actor", "at", "reason"]
+    list_filter = ["name", "to_status"]
+    list_select_related = ["enrolment__authority", "enrolment__cohort__programme", "actor"]
+    search_fields = ["enrolment__authority__name", "enrolment__authority__la_code"]
+
+
+@admin.register(PartnerAssignment)
+class PartnerAssignmentAdmin(PortalModelAdmin, SimpleHistoryAdmin):
+    manage_action = Action.MANAGE_ENROLMENT
+    list_display = ["enrolment", "organisation"]
+    list_filter = ["organisation"]
+    list_select_related = ["enrolment__authority", "enrolment__cohort__programme"]
+    search_fields = ["enrolment__authority__name", "enrolment__authority__la_code"]
+    autocomplete_fields = ["enrolment"]
+
+
+@admin.register(TieringProposal)
+class TieringProposalAdmin(ReadOnlyAdminMixin, PortalModelAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "reference_year",
+        "sv_places",
+        "dbv_places",
+        "status",
+        "created_by",
+        "approved_by",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["created_by", "approved_by"]
