@@ -43,6 +43,8 @@ IMPORT_KINDS = {
     "contacts": "authorities.resources.ContactResource",
     "dsg-figures": "authorities.resources.DsgFigureResource",
     "enrolments": "programmes.resources.EnrolmentResource",
+    "dsg-published-allocations": "authorities.published.PublishedAllocationResource",
+    "dsg-published-deficits": "authorities.published.PublishedDeficitResource",
 }
 
 # A spreadsheet runs a cell beginning with one of these as a formula (OWASP "CSV injection").

@@ -1,6 +1,6 @@
 """Yearly Dedicated Schools Grant figures per authority, kept apart by where they came from."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -68,3 +68,10 @@ class DsgFigure(models.Model):
         if self.cumulative_balance is None or not self.total_dsg_allocation:
             return None
         return (-self.cumulative_balance * 100 / self.total_dsg_allocation).quantize(Decimal("0.01"))
+
+    def derive_cumulative_balance(self) -> None:
+        """Published figures give the balance as a % of the total DSG: the pounds are that % of the allocation."""
+        if self.published_balance_percent is None or self.total_dsg_allocation is None:
+            return
+        pounds = self.total_dsg_allocation * self.published_balance_percent / 100
+        self.cumulative_balance = pounds.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -15,8 +15,8 @@ gss_code_validator = RegexValidator(r"^E\d{8}$", "An ONS GSS code is E and eight
 
 
 def normalise_name(name: str) -> str:
-    """The form names are compared in: case, spacing and full stops do not count."""
-    return re.sub(r"\s+", " ", name.replace(".", "")).strip().casefold()
+    """The form names are compared in: case, spacing, commas and full stops do not count."""
+    return re.sub(r"\s+", " ", re.sub(r"[.,]", " ", name)).strip().casefold()
 
 
 class Region(models.Model):

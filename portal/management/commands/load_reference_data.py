@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from authorities.published_load import load_published_figures
 from authorities.reference import load_register
 from portal.models import User
 from programmes.reference import load_programmes, load_reference_enrolments
@@ -21,4 +22,11 @@ class Command(BaseCommand):
             + load_steering_group(user=system)
             + load_reference_enrolments(user=system)
         )
+        for report in load_published_figures(user=system):
+            counts = report.counts
+            changed += counts["new"] + counts["update"]
+            self.stdout.write(
+                f"Published DSG figures ({report.kind}): {counts['new']} new, {counts['update']} updated, "
+                f"{counts['skip']} unchanged or not an authority's row."
+            )
         self.stdout.write(f"Reference data loaded: {changed} row(s) created or changed.")
