@@ -74,3 +74,16 @@ def test_the_signed_in_user_sees_sign_out_and_their_navigation(client_for, steer
     assert 'aria-current="page"' in page
     assert "Steering group" in page
     assert ">Authorities<" not in page
+
+
+def test_a_page_out_of_scope_is_a_gov_uk_404(client_for, finance_lead):
+    response = client_for(finance_lead).get(reverse("authorities:detail", args=["316"]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "govuk-template" in response.content.decode()
+
+
+def test_a_forbidden_action_is_a_gov_uk_403(client_for, finance_lead):
+    response = client_for(finance_lead).get(reverse("programmes:tiering"))
+    assert response.status_code == 403
+    assert "You do not have permission to do this" in response.content.decode()

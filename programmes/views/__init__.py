@@ -3,8 +3,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .models import ProgrammeCode
-from .selectors import diagnostic_stages, focus_areas, programme_detail, programme_list
+from portal import access
+from portal.access import Action
+
+from ..models import ProgrammeCode
+from ..selectors import diagnostic_stages, focus_areas, programme_detail, programme_list
 
 
 @login_required
@@ -12,7 +15,11 @@ def programme_list_view(request):
     return render(
         request,
         "programmes/list.html",
-        {"programmes": programme_list(user=request.user), "focus_areas": focus_areas(user=request.user)},
+        {
+            "programmes": programme_list(user=request.user),
+            "focus_areas": focus_areas(user=request.user),
+            "can_run_tiering": access.can(request.user, Action.MANAGE_ENROLMENT),
+        },
     )
 
 
