@@ -349,14 +349,14 @@ def test_an_admin_export_makes_formula_text_inert_and_keeps_negative_money_a_num
     DsgFigure.objects.create(
         authority=LocalAuthority.objects.get(la_code="301"),
         financial_year="2022-23",
-        source="published",
+        source="la_return",
         cumulative_balance="-1234.50",
         notes="=cmd|' /C calc'!A0",
     )
     selected = {f"dsgfigureresource_{name}": "on" for name in DsgFigureResource.fields}
 
     response = admin_client.post(
-        "/admin/authorities/dsgfigure/export/?source__exact=published",
+        "/admin/authorities/dsgfigure/export/?source__exact=la_return",
         {"format": "0", "resource": "0", **selected},
     )
 

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 DSG_HEADER = ["la_code", "financial_year", "source", "total_dsg_allocation", "cumulative_balance", "notes"]
 GOOD_DSG_ROWS = [
-    ["301", "2022-23", "published", "250000000.00", "-1234567.89", ""],
-    ["302", "2022-23", "published", "310000000", "-20.5", "Deficit recovery plan agreed"],
-    ["370", "2022-23", "Published by DfE", "1,250,000.10", "0", ""],
-    ["800", "2022-23", "published", "99.99", "-£1,000.01", ""],
-    ["822", "2022-23", "published", "1000", "5000.00", ""],
-    ["303", "2022-23", "published", "42", "-42", ""],
+    ["301", "2022-23", "la_return", "250000000.00", "-1234567.89", ""],
+    ["302", "2022-23", "la_return", "310000000", "-20.5", "Deficit recovery plan agreed"],
+    ["370", "2022-23", "LA return", "1,250,000.10", "0", ""],
+    ["800", "2022-23", "la_return", "99.99", "-£1,000.01", ""],
+    ["822", "2022-23", "la_return", "1000", "5000.00", ""],
+    ["303", "2022-23", "la_return", "42", "-42", ""],
 ]
 
 
@@ -83,9 +83,9 @@ def test_a_csv_with_one_bad_row_among_many_writes_nothing_and_names_the_row_and_
 
 def test_an_xlsx_with_one_bad_row_writes_nothing_and_the_fixed_workbook_writes_every_row(dfe_official):
     rows = [
-        [301, "2022-23", "published", 250000000, -1234567.89, None],
-        [999, "2022-23", "published", 1, -1, None],
-        [302, "2022-23", "published", 310000000.5, -20.5, None],
+        [301, "2022-23", "la_return", 250000000, -1234567.89, None],
+        [999, "2022-23", "la_return", 1, -1, None],
+        [302, "2022-23", "la_return", 310000000.5, -20.5, None],
     ]
     before = state()
 
@@ -112,28 +112,28 @@ def test_the_fixed_file_imports_every_row_in_exact_pounds_and_names_the_importer
     assert state() == (count + 6, history + 6)
     figures = {
         f.authority.la_code: f
-        for f in DsgFigure.objects.filter(source="published").select_related("authority")
+        for f in DsgFigure.objects.filter(source="la_return").select_related("authority")
     }
     assert figures["301"].cumulative_balance == Decimal("-1234567.89")
     assert figures["370"].total_dsg_allocation == Decimal("1250000.10")
     assert figures["800"].cumulative_balance == Decimal("-1000.01")
     assert str(figures["301"].financial_year) == "2022-23"
-    assert {row.history_user for row in DsgFigure.history.filter(source="published")} == {dfe_official}
+    assert {row.history_user for row in DsgFigure.history.filter(source="la_return")} == {dfe_official}
 
 
 def test_an_xlsx_number_cell_is_read_as_exact_pounds(dfe_official):
     rows = [
-        [301, "2022-23", "published", 250000000, -1234567.89, None],
-        [302, "2022-23", "published", 1234.5, 0, None],
+        [301, "2022-23", "la_return", 250000000, -1234567.89, None],
+        [302, "2022-23", "la_return", 1234.5, 0, None],
     ]
 
     import_dsg(dfe_official, xlsx_file(DSG_HEADER, rows), filename="figures.xlsx")
 
-    assert DsgFigure.objects.get(authority__la_code="301", source="published").cumulative_balance == Decimal(
+    assert DsgFigure.objects.get(authority__la_code="301", source="la_return").cumulative_balance == Decimal(
         "-1234567.89"
     )
     assert DsgFigure.objects.get(
-        authority__la_code="302", source="published"
+        authority__la_code="302", source="la_return"
     ).total_dsg_allocation == Decimal("1234.50")
 
 
@@ -255,7 +255,7 @@ def test_an_upload_of_the_wrong_type_is_refused_clearly(dfe_official, filename, 
 
 
 def test_missing_and_unknown_columns_are_refused_before_any_row_is_read(dfe_official):
-    content = csv_file(["la_code", "year", "source"], [["301", "2022-23", "published"]])
+    content = csv_file(["la_code", "year", "source"], [["301", "2022-23", "la_return"]])
 
     with pytest.raises(ImportRefused) as refused:
         import_dsg(dfe_official, content)
@@ -280,13 +280,13 @@ def test_an_la_finance_lead_cannot_import(finance_lead):
 @pytest.fixture
 def figures_with_a_formula(dfe_official):
     rows = [
-        ["301", "2022-23", "published", "250000000", "-1234.50", '=HYPERLINK("http://example.invalid","x")'],
-        ["302", "2022-23", "published", "1", "-0.01", "+44 20 7946 0000"],
-        ["370", "2022-23", "published", "1", "2", "@SUM(A1)"],
-        ["800", "2022-23", "published", "1", "2", "-5 per cent"],
+        ["301", "2022-23", "la_return", "250000000", "-1234.50", '=HYPERLINK("http://example.invalid","x")'],
+        ["302", "2022-23", "la_return", "1", "-0.01", "+44 20 7946 0000"],
+        ["370", "2022-23", "la_return", "1", "2", "@SUM(A1)"],
+        ["800", "2022-23", "la_return", "1", "2", "-5 per cent"],
     ]
     import_dsg(dfe_official, csv_file(DSG_HEADER, rows))
-    return DsgFigure.objects.filter(source="published")
+    return DsgFigure.objects.filter(source="la_return")
 
 
 def test_a_csv_export_makes_formula_text_inert_and_keeps_negative_money_a_number(

@@ -1,0 +1,247 @@
+"""Reads of DBV Diagnostics (SPEC §4.4), scoped through the access policy, in a fixed number of queries.
+
+Per-authority rows are the Diagnostics the user may see (`access.visible`): all for DfE, the assigned
+ones for a delivery partner, their own for an LA finance lead, none for a steering member. National
+progress figures (counts per stage and status, the training feedback share) are for the roles with
+VIEW_DBV_PROGRESS, and never name an authority.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+
+from portal import access
+from portal.access import Action
+
+from ..models import (
+    Cohort,
+    Diagnostic,
+    DiagnosticStage,
+    DiagnosticStageDefinition,
+    ProgrammeCode,
+    StageStatus,
+    TrainingSession,
+)
+
+ONE_PLACE = Decimal("0.1")
+
+
+def _with_detail(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("enrolment__authority", "enrolment__cohort__programme").prefetch_related(
+        Prefetch(
+            "stages",
+            queryset=DiagnosticStage.objects.select_related("definition").order_by("definition__number"),
+        )
+    )
+
+
+def diagnostic_list(*, user) -> QuerySet:
+    """The Diagnostics the user may see, each with its enrolment, authority, cohort and stages."""
+    return _with_detail(access.visible(user, Diagnostic.objects.all()))
+
+
+def diagnostic_detail(*, user, pk: int) -> Diagnostic:
+    """One Diagnostic within the user's scope (404 otherwise), with its stages, engagements and training."""
+    queryset = _with_detail(Diagnostic.objects.all()).prefetch_related("engagements", "training_sessions")
+    return access.get_visible_or_404(user, queryset, pk=pk)
+
+
+def _planned_late() -> Q:
+    return Q(
+        closed_at__isnull=True, planned_completion__gt=F("enrolment__cohort__programme__diagnostics_due_by")
+    )
+
+
+def diagnostics_planned_late(*, user) -> QuerySet:
+    """Open Diagnostics the user may see whose planned completion is after the programme's due date."""
+    return diagnostic_list(user=user).filter(_planned_late())
+
+
+def training_feedback_share(*, user) -> Decimal | None:
+    """Programme-wide % of delegate responses rated very good or exceptional, to 1 place; None with no responses.
+
+    A national figure (the document's "92% ... very good or exceptional"): every training session
+    counts, whichever authorities the user may see. For the roles with VIEW_DBV_PROGRESS only.
+    """
+    access.require(user, Action.VIEW_DBV_PROGRESS)
+    totals = TrainingSession.objects.aggregate(
+        exceptional=Sum("exceptional"),
+        very_good=Sum("very_good"),
+        good=Sum("good"),
+        fair=Sum("fair"),
+        poor=Sum("poor"),
+    )
+    responses = sum(value or 0 for value in totals.values())
+    if not responses:
+        return None
+    favourable = (totals["exceptional"] or 0) + (totals["very_good"] or 0)
+    return (Decimal(100 * favourable) / Decimal(responses)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+# --- The programme view: every Diagnostic × 12 stages, by tranche ------------------------------
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class StageCell:
+    number: int
+    status: str
+    status_label: str
+    planned_date: date | None
+    actual_date: date | None
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    diagnostic_id: int
+    authority_name: str
+    la_code: str
+    enrolment_status: str
+    enrolment_status_label: str
+    is_open: bool
+    """False once the Diagnostic is closed (its enrolment declined or withdrawn)."""
+    closed_reason: str
+    planned_completion: date | None
+    planned_after_due: bool
+    stages: list[StageCell]
+
+
+@dataclass(frozen=True)
+class StageStatusCounts:
+    """How many open Diagnostics of a tranche have a stage in each status."""
+
+    number: int
+    counts: dict[str, int]
+
+    @property
+    def complete(self) -> int:
+        return self.counts.get(StageStatus.COMPLETE, 0)
+
+
+@dataclass
+class TrancheProgress:
+    tranche: int
+    cohort_name: str
+    rows: list[MatrixRow] = field(default_factory=list)
+    """One per Diagnostic the user may see, open and closed."""
+    stage_counts: list[StageStatusCounts] | None = None
+    """National counts over the tranche's open Diagnostics; None for a user without VIEW_DBV_PROGRESS."""
+    open_diagnostics: int | None = None
+    closed_diagnostics: int | None = None
+    planned_after_due: int | None = None
+
+
+@dataclass(frozen=True)
+class DbvMatrix:
+    stages: list[StageColumn]
+    tranches: list[TrancheProgress]
+    diagnostics_due_by: date | None
+    shows_national_counts: bool
+
+
+def dbv_matrix(*, user) -> DbvMatrix:
+    """The DBV programme view: the user's Diagnostics × 12 stages by tranche, and national counts.
+
+    At most six queries whatever the number of Diagnostics: stage definitions, tranches, rows,
+    their stages and, for the roles with VIEW_DBV_PROGRESS, the national counts per tranche and
+    per stage and status.
+    """
+    columns = [
+        StageColumn(d.number, d.name) for d in DiagnosticStageDefinition.objects.only("number", "name")
+    ]
+    cohorts = list(
+        Cohort.objects.filter(programme__code=ProgrammeCode.DBV, tranche__isnull=False)
+        .select_related("programme")
+        .order_by("tranche")
+    )
+    due_by = cohorts[0].programme.diagnostics_due_by if cohorts else None
+    tranches = {
+        cohort.tranche: TrancheProgress(tranche=cohort.tranche, cohort_name=cohort.name) for cohort in cohorts
+    }
+
+    for diagnostic in diagnostic_list(user=user).filter(enrolment__cohort__tranche__isnull=False):
+        tranche = tranches.get(diagnostic.enrolment.cohort.tranche)
+        if tranche is not None:
+            tranche.rows.append(_row(diagnostic, due_by))
+
+    national = access.can(user, Action.VIEW_DBV_PROGRESS)
+    if national:
+        _add_national_counts(tranches, columns)
+    return DbvMatrix(
+        stages=columns,
+        tranches=list(tranches.values()),
+        diagnostics_due_by=due_by,
+        shows_national_counts=national,
+    )
+
+
+def _row(diagnostic: Diagnostic, due_by: date | None) -> MatrixRow:
+    enrolment = diagnostic.enrolment
+    late = bool(
+        diagnostic.is_open
+        and due_by
+        and diagnostic.planned_completion
+        and diagnostic.planned_completion > due_by
+    )
+    return MatrixRow(
+        diagnostic_id=diagnostic.pk,
+        authority_name=enrolment.authority.name,
+        la_code=enrolment.authority.la_code,
+        enrolment_status=enrolment.status,
+        enrolment_status_label=enrolment.get_status_display(),
+        is_open=diagnostic.is_open,
+        closed_reason=diagnostic.closed_reason,
+        planned_completion=diagnostic.planned_completion,
+        planned_after_due=late,
+        stages=[
+            StageCell(
+                number=stage.definition.number,
+                status=stage.status,
+                status_label=stage.get_status_display(),
+                planned_date=stage.planned_date,
+                actual_date=stage.actual_date,
+            )
+            for stage in diagnostic.stages.all()
+        ],
+    )
+
+
+def _add_national_counts(tranches: dict[int, TrancheProgress], columns: list[StageColumn]) -> None:
+    """Counts over every DBV Diagnostic, never naming one: the figures steering members see."""
+    dbv = Diagnostic.objects.filter(enrolment__cohort__programme__code=ProgrammeCode.DBV)
+    per_tranche = dbv.values(tranche=F("enrolment__cohort__tranche")).annotate(
+        open=Count("pk", filter=Q(closed_at__isnull=True)),
+        closed=Count("pk", filter=Q(closed_at__isnull=False)),
+        late=Count("pk", filter=_planned_late()),
+    )
+    per_stage = (
+        DiagnosticStage.objects.filter(diagnostic__in=dbv.filter(closed_at__isnull=True))
+        .values("status", tranche=F("diagnostic__enrolment__cohort__tranche"), number=F("definition__number"))
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(StageStatus.values, 0))
+    for entry in per_stage:
+        counts[entry["tranche"], entry["number"]][entry["status"]] = entry["count"]
+    for tranche in tranches.values():
+        tranche.open_diagnostics = tranche.closed_diagnostics = tranche.planned_after_due = 0
+        tranche.stage_counts = [
+            StageStatusCounts(number=column.number, counts=dict(counts[tranche.tranche, column.number]))
+            for column in columns
+        ]
+    for entry in per_tranche.order_by():
+        tranche = tranches.get(entry["tranche"])
+        if tranche is not None:
+            tranche.open_diagnostics = entry["open"]
+            tranche.closed_diagnostics = entry["closed"]
+            tranche.planned_after_due = entry["late"]
