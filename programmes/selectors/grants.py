@@ -1,0 +1,100 @@
+"""Reads of grants and payments (SPEC §4.6), scoped through the access policy.
+
+National totals are summed by the database, in two queries whatever the number of authorities.
+A DfE official's totals are national; everyone else's cover only the grants and payments the
+access policy lets them see (a finance lead: their authority's; a delivery partner: their
+assigned DBV authorities'; a steering member: none, so zeros).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from portal import access
+from portal.financial_year import FinancialYear
+
+from ..models import Grant, GrantKind, Payment, PaymentStatus, ProgrammeCode
+
+ZERO = Decimal("0.00")
+
+PROGRAMME_OF_KIND = {
+    GrantKind.SV_CONTRIBUTION: ProgrammeCode.SAFETY_VALVE,
+    GrantKind.DBV_IMPLEMENTATION: ProgrammeCode.DBV,
+}
+
+
+@dataclass
+class GrantTotals:
+    """One programme's money in one financial year.
+
+    `awarded` sums the grants awarded in the year; `released`, `withheld` and `scheduled` sum the
+    payments due in the year, by their status.
+    """
+
+    programme: str
+    financial_year: FinancialYear
+    awarded: Decimal = field(default=ZERO)
+    released: Decimal = field(default=ZERO)
+    withheld: Decimal = field(default=ZERO)
+    scheduled: Decimal = field(default=ZERO)
+
+
+def national_grant_totals(*, user) -> list[GrantTotals]:
+    """Awarded, released, withheld and scheduled, per programme (SV, DBV) and financial year, in order."""
+    rows: dict[tuple[str, FinancialYear], GrantTotals] = {}
+
+    def row(kind: str, year: FinancialYear) -> GrantTotals:
+        key = (PROGRAMME_OF_KIND[kind], year)
+        if key not in rows:
+            rows[key] = GrantTotals(programme=key[0], financial_year=year)
+        return rows[key]
+
+    awarded = (
+        access.visible(user, Grant.objects.all())
+        .order_by()
+        .values("kind", "financial_year")
+        .annotate(total=Sum("amount"))
+    )
+    for entry in awarded:
+        row(entry["kind"], entry["financial_year"]).awarded = _exact(entry["total"])
+
+    paid = (
+        access.visible(user, Payment.objects.all())
+        .order_by()
+        .values("grant__kind", "financial_year", "status")
+        .annotate(total=Sum("amount"))
+    )
+    by_status = {
+        PaymentStatus.RELEASED: "released",
+        PaymentStatus.WITHHELD: "withheld",
+        PaymentStatus.SCHEDULED: "scheduled",
+    }
+    for entry in paid:
+        setattr(
+            row(entry["grant__kind"], entry["financial_year"]),
+            by_status[entry["status"]],
+            _exact(entry["total"]),
+        )
+
+    order = list(PROGRAMME_OF_KIND.values())
+    return sorted(rows.values(), key=lambda totals: (order.index(totals.programme), totals.financial_year))
+
+
+def _exact(total) -> Decimal:
+    # SQLite sums decimals as floating point; the amounts are pence, so rounding to the penny is exact.
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def grant_list(*, user) -> QuerySet:
+    """The grants the user may see, with their authority and payments."""
+    return access.visible(
+        user,
+        Grant.objects.select_related(
+            "enrolment__authority", "enrolment__cohort__programme", "agreement"
+        ).prefetch_related(
+            Prefetch("payments", queryset=access.visible(user, Payment.objects.select_related("decided_by")))
+        ),
+    )
