@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_site import PortalModelAdmin
@@ -26,3 +27,7 @@ class PortalUserAdmin(PortalModelAdmin, UserAdmin, SimpleHistoryAdmin):
         ("Role", {"fields": ["role", "organisation", "authority", "is_demo"]}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (("Role", {"fields": ["role", "organisation", "authority"]}),)
+
+
+# Roles, not Django groups or permission flags, decide access (portal/access.py): no groups to manage.
+admin.site.unregister(Group)

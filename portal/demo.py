@@ -158,4 +158,29 @@ def seed_demo(*, password: str = DEMO_PASSWORD, reset_passwords: bool = False) -
         user.full_clean()
         user.save()
         created_count += created
+    _assign_demo_officials(system=system)
+    _seed_demo_records(system=system)
     return created_count
+
+
+def _assign_demo_officials(*, system) -> None:
+    """The demo DfE official leads every programme and runs the steering group, so deadlines escalate to someone."""
+    from programmes.models import Programme
+    from steering.models import SteeringGroup
+
+    official = User.objects.get(username="dfe.official")
+    for record, field in [(p, "lead_official") for p in Programme.objects.filter(lead_official__isnull=True)] + [
+        (g, "secretariat") for g in SteeringGroup.objects.filter(secretariat__isnull=True)
+    ]:
+        setattr(record, field, official)
+        record._history_user = system
+        record.save(update_fields=[field])
+
+
+def _seed_demo_records(*, system) -> None:
+    """Each area's demo records, through its own services; each seeder is idempotent."""
+    from programmes import demo_agreements, demo_diagnostics, demo_tracks
+    from steering import demo as steering_demo
+
+    for seeder in (demo_diagnostics, demo_agreements, demo_tracks, steering_demo):
+        seeder.seed(actor=system)

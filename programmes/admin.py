@@ -21,16 +21,27 @@ from portal.errors import DomainError
 from portal.roles import DeliveryPartner
 
 from .models import (
+    Agreement,
     Cohort,
+    Deadline,
+    Diagnostic,
+    DiagnosticStage,
     DiagnosticStageDefinition,
     Enrolment,
     EnrolmentStatus,
     EnrolmentTransition,
     FocusArea,
     FocusAreaQuestion,
+    Grant,
+    ManagementPlan,
+    MonitoringReport,
     PartnerAssignment,
+    Payment,
     Programme,
+    SelfAssessment,
+    StakeholderEngagement,
     TieringProposal,
+    TrainingSession,
 )
 from .resources import EnrolmentResource
 from .services.enrolment import TRANSITIONS, enrolment_invite, enrolment_transition
@@ -239,3 +250,92 @@ class TieringProposalAdmin(ReadOnlyAdminMixin, PortalModelAdmin, SimpleHistoryAd
     ]
     list_filter = ["status"]
     list_select_related = ["created_by", "approved_by"]
+
+
+# --- Step 3 records: read-only here; they change only through their services (pages and API). ---
+
+
+def _read_only_admin(model, *, list_display, list_filter=(), search_fields=(), list_select_related=()):
+    """Register a read-only admin: the history is shown, and nothing can be edited, added or reverted."""
+    attributes = {
+        "list_display": list_display,
+        "list_filter": list_filter,
+        "search_fields": search_fields,
+        "list_select_related": list_select_related,
+    }
+    admin_class = type(
+        f"{model.__name__}Admin", (ReadOnlyAdminMixin, PortalModelAdmin, SimpleHistoryAdmin), attributes
+    )
+    admin.site.register(model, admin_class)
+
+
+_AUTHORITY_SEARCH = ("enrolment__authority__name", "enrolment__authority__la_code")
+_read_only_admin(
+    Diagnostic,
+    list_display=["enrolment", "planned_completion", "closed_at"],
+    list_filter=["enrolment__cohort"],
+    search_fields=_AUTHORITY_SEARCH,
+    list_select_related=["enrolment__authority", "enrolment__cohort__programme"],
+)
+_read_only_admin(
+    DiagnosticStage,
+    list_display=["diagnostic", "definition", "status", "planned_date", "actual_date", "logged_by"],
+    list_filter=["status", "definition"],
+    search_fields=("diagnostic__enrolment__authority__name",),
+    list_select_related=["diagnostic__enrolment__authority", "definition", "logged_by"],
+)
+_read_only_admin(
+    StakeholderEngagement,
+    list_display=["diagnostic", "kind", "held_on", "is_demo"],
+    list_filter=["kind", "is_demo"],
+    list_select_related=["diagnostic__enrolment__authority"],
+)
+_read_only_admin(
+    TrainingSession,
+    list_display=["diagnostic", "module", "held_on", "exceptional", "very_good", "good", "fair", "poor"],
+    list_filter=["module"],
+    list_select_related=["diagnostic__enrolment__authority"],
+)
+_read_only_admin(
+    Agreement,
+    list_display=["enrolment", "signed_on", "deficit_at_signing", "total_contribution", "is_demo"],
+    search_fields=_AUTHORITY_SEARCH,
+    list_select_related=["enrolment__authority", "enrolment__cohort__programme"],
+)
+_read_only_admin(
+    MonitoringReport,
+    list_display=["agreement", "due_on", "submitted_at", "assessment", "assessed_by"],
+    list_filter=["assessment"],
+    list_select_related=["agreement__enrolment__authority", "assessed_by"],
+)
+_read_only_admin(
+    Grant,
+    list_display=["enrolment", "kind", "amount", "awarded_on", "financial_year", "is_demo"],
+    list_filter=["kind", "financial_year"],
+    search_fields=_AUTHORITY_SEARCH,
+    list_select_related=["enrolment__authority", "enrolment__cohort__programme"],
+)
+_read_only_admin(
+    Payment,
+    list_display=["grant", "number", "due_on", "amount", "status", "decided_by", "decided_at"],
+    list_filter=["status", "financial_year"],
+    list_select_related=["grant__enrolment__authority", "decided_by"],
+)
+_read_only_admin(
+    ManagementPlan,
+    list_display=["enrolment", "submitted_at", "review_outcome", "next_review_on"],
+    list_filter=["review_outcome"],
+    list_select_related=["enrolment__authority"],
+)
+_read_only_admin(
+    SelfAssessment,
+    list_display=["authority", "submitted_by", "submitted_at", "is_demo"],
+    list_select_related=["authority", "submitted_by"],
+)
+_read_only_admin(
+    Deadline,
+    list_display=["title", "kind", "authority", "due_on", "owner", "owner_group", "responsible", "closed_at"],
+    list_filter=["kind", "owner_group"],
+    search_fields=("title", "authority__name"),
+    list_select_related=["authority", "owner", "responsible"],
+)

@@ -386,3 +386,30 @@ def test_an_admin_edit_leaves_a_history_row_naming_who_made_it(admin_client, dfe
     assert response.status_code == 302
     latest = contact.history.first()
     assert (latest.name, latest.history_user) == ("Fi Example", dfe_official)
+
+
+def _registered_models():
+    from django.contrib import admin
+
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
+def test_every_admin_list_opens_for_a_dfe_official_and_for_no_one_else(admin_client, client_for, finance_lead, model):
+    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    assert admin_client.get(url).status_code == 200
+    response = client_for(finance_lead).get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "label", ["programmes.Payment", "programmes.MonitoringReport", "programmes.DiagnosticStage", "steering.Action"]
+)
+def test_records_with_a_service_cannot_be_added_or_changed_in_the_admin(admin_client, label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    assert admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/").status_code == 403
+    row = model.objects.first()
+    response = admin_client.post(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/", {})
+    assert response.status_code == 403

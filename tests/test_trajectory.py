@@ -40,7 +40,7 @@ def d(text: str) -> Decimal:
 
 @pytest.fixture
 def dorset(db):
-    authority = LocalAuthority.objects.get(la_code="838")
+    authority = LocalAuthority.objects.get(la_code="312")
     authority.dsg_figures.all().delete()
     return authority
 
@@ -316,7 +316,7 @@ def test_the_statutory_override_end_is_a_setting(settings, dfe_official, worked_
 
 
 def test_the_authoritys_finance_lead_sees_its_trajectory_with_targets(worked_example, dorset_agreement):
-    lead = User.objects.get(username="la.838")
+    lead = User.objects.get(username="la.312")
     trajectory = authority_trajectory(user=lead, authority=worked_example)
     assert trajectory.has_targets
     assert len(trajectory.actual_years) == 2
@@ -377,7 +377,7 @@ def test_a_demo_authority_missing_a_year_gets_only_that_year(dorset):
     assert DsgFigure.objects.get(authority=dorset, financial_year=FY("2015-16")).source == FigureSource.DEMO
 
 
-@pytest.mark.parametrize("username", ["dfe.official", "la.838"])
+@pytest.mark.parametrize("username", ["dfe.official", "la.312"])
 def test_the_trajectory_reads_in_a_fixed_number_of_queries(
     django_assert_max_num_queries, worked_example, dorset_agreement, username
 ):

@@ -35,6 +35,14 @@ class Grant(models.Model):
 
     class Meta:
         ordering = ["-awarded_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(kind=GrantKind.DBV_IMPLEMENTATION),
+                name="one_dbv_grant_per_enrolment",
+                violation_error_message="This enrolment already has a DBV implementation grant.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.enrolment.authority}"

@@ -26,6 +26,7 @@ from portal.errors import DomainError, TransitionNotAllowed
 
 from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
 from .diagnostic import diagnostic_follow_enrolment, diagnostic_open
+from .management_plan import management_plan_follow_enrolment
 
 S = EnrolmentStatus
 
@@ -174,6 +175,7 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
         reason=reason,
     )
     diagnostic_follow_enrolment(enrolment=enrolment, transition=step.name, actor=actor, reason=reason)
+    management_plan_follow_enrolment(enrolment=enrolment, actor=actor)
     return enrolment
 
 
