@@ -169,9 +169,9 @@ def _assign_demo_officials(*, system) -> None:
     from steering.models import SteeringGroup
 
     official = User.objects.get(username="dfe.official")
-    for record, field in [(p, "lead_official") for p in Programme.objects.filter(lead_official__isnull=True)] + [
-        (g, "secretariat") for g in SteeringGroup.objects.filter(secretariat__isnull=True)
-    ]:
+    for record, field in [
+        (p, "lead_official") for p in Programme.objects.filter(lead_official__isnull=True)
+    ] + [(g, "secretariat") for g in SteeringGroup.objects.filter(secretariat__isnull=True)]:
         setattr(record, field, official)
         record._history_user = system
         record.save(update_fields=[field])

@@ -395,7 +395,9 @@ def _registered_models():
 
 
 @pytest.mark.parametrize("model", _registered_models(), ids=lambda model: model._meta.label)
-def test_every_admin_list_opens_for_a_dfe_official_and_for_no_one_else(admin_client, client_for, finance_lead, model):
+def test_every_admin_list_opens_for_a_dfe_official_and_for_no_one_else(
+    admin_client, client_for, finance_lead, model
+):
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
     assert admin_client.get(url).status_code == 200
     response = client_for(finance_lead).get(url)
@@ -403,13 +405,18 @@ def test_every_admin_list_opens_for_a_dfe_official_and_for_no_one_else(admin_cli
 
 
 @pytest.mark.parametrize(
-    "label", ["programmes.Payment", "programmes.MonitoringReport", "programmes.DiagnosticStage", "steering.Action"]
+    "label",
+    ["programmes.Payment", "programmes.MonitoringReport", "programmes.DiagnosticStage", "steering.Action"],
 )
 def test_records_with_a_service_cannot_be_added_or_changed_in_the_admin(admin_client, label):
     from django.apps import apps
 
     model = apps.get_model(label)
-    assert admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/").status_code == 403
+    assert (
+        admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/").status_code == 403
+    )
     row = model.objects.first()
-    response = admin_client.post(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/", {})
+    response = admin_client.post(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/", {}
+    )
     assert response.status_code == 403

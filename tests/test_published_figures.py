@@ -178,4 +178,3 @@ def test_authorities_in_safety_valve_are_left_out_of_the_published_proposal(syst
     )
     excluded = set(proposal.placements.filter(tier=Tier.EXCLUDED).values_list("authority_id", flat=True))
     assert excluded == in_sv and len(in_sv) == 9
-
