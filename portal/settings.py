@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "portal.api.apps.ApiConfig",
     "import_export",
     "simple_history",
     "portal",
@@ -140,11 +145,65 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The REST API under /api/v1/ (portal/api/). Throttle rates are "N/second|minute|hour|day".
 REST_FRAMEWORK = {
+    # Token first: its challenge makes an unauthenticated request a 401 (not a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.ordering.PortalOrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.AnonThrottle", "portal.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/minute"),
+        "token": env("API_THROTTLE_TOKEN", default="10/minute"),
+    },
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# The OpenAPI 3 schema (/api/v1/schema/) and its docs (/api/v1/docs/), served from local assets.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "High needs intervention portal API",
+    "DESCRIPTION": (
+        "The portal's REST API (SPEC §5). Authenticate with a session or a token: POST your username "
+        "and password to /api/v1/auth/token/, then send `Authorization: Token <token>`. You see exactly "
+        "what the portal shows you: a record outside your scope answers 404. Authorities are addressed "
+        "by DfE LA code, financial years are written 2022-23, money is a decimal string in pounds."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No request leaves the machine: Swagger UI's online validator is off.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "Role": "portal.roles.Role",
+        "DeliveryPartner": "portal.roles.DeliveryPartner",
+        "ProgrammeCode": "programmes.models.ProgrammeCode",
+        "EnrolmentStatus": "programmes.models.EnrolmentStatus",
+        "Tier": "programmes.models.Tier",
+        "ProposalStatus": "programmes.models.ProposalStatus",
+        "FigureSource": "authorities.models.FigureSource",
+        "AuthorityType": "authorities.models.AuthorityType",
+        "SteeringMemberRole": "steering.models.MemberRole",
+        "EnrolmentTransitionName": "programmes.api.enrolments.TRANSITION_NAMES",
+    },
 }
 
 SERVICE_NAME = "High needs intervention portal"
@@ -174,3 +233,5 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The admin's dry run and its confirmation may reach different web processes: keep the file on the shared media volume.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Uploaded documents (DSG management plans, steering group papers): the most one file may hold.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("steering-group/", include("steering.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api.urls")),
 ]

@@ -1,0 +1,44 @@
+"""URLs of the API under /api/v1/: every resource is registered in RESOURCES, and nowhere else.
+
+A resource is a ScopedViewSet in its app (serializer, FilterSet, viewset). Register it here with
+its URL prefix and basename, then give it a row in tests/api_matrix.py: the endpoint x role test
+is generated from this router, so a resource without a row fails the suite.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from authorities.api import AuthorityViewSet, DsgReturnViewSet
+from programmes.api import CohortViewSet, EnrolmentViewSet, ProgrammeViewSet, TieringProposalViewSet
+from steering.api import SteeringMemberViewSet
+
+from .auth import MeView, TokenView
+from .views import unknown_endpoint
+
+app_name = "api"
+
+# (URL prefix, viewset, basename)
+RESOURCES = [
+    ("authorities", AuthorityViewSet, "authority"),
+    ("programmes", ProgrammeViewSet, "programme"),
+    ("cohorts", CohortViewSet, "cohort"),
+    ("enrolments", EnrolmentViewSet, "enrolment"),
+    ("dsg-returns", DsgReturnViewSet, "dsg-return"),
+    ("tiering-proposals", TieringProposalViewSet, "tiering-proposal"),
+    ("steering-group/members", SteeringMemberViewSet, "steering-member"),
+]
+
+router = DefaultRouter()
+for prefix, viewset, basename in RESOURCES:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    # Anything else under /api/v1/ answers a JSON 404 in the one error shape.
+    re_path(r"^.*$", unknown_endpoint, name="unknown-endpoint"),
+]

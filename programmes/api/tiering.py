@@ -1,0 +1,241 @@
+"""`tiering-proposals`: rank authorities by DSG deficit % and propose SV, DBV and ESFA (SPEC §4.3).
+
+POST runs the proposal (programmes.services.tiering); POST /{id}/approve/ turns it into invitations.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Prefetch, Q
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from authorities.models import FigureSource
+from portal.access import Action
+from portal.api.fields import (
+    FinancialYearField,
+    FinancialYearFilter,
+    LaCodeField,
+    ScopedPrimaryKeyRelatedField,
+)
+from portal.api.viewsets import ScopedViewSet
+from portal.financial_year import FinancialYear
+
+from ..models import Cohort, Enrolment, ProposalStatus, Tier, TieringPlacement, TieringProposal
+from ..services.tiering import tiering_approve, tiering_propose
+
+DEFAULT_REFERENCE_YEAR = "2020-21"
+TIER_COUNT_FIELDS = {
+    Tier.SV: "SV",
+    Tier.DBV: "DBV",
+    Tier.ESFA: "ESFA",
+    Tier.NO_FIGURES: "no_figures",
+    Tier.EXCLUDED: "excluded",
+}
+
+
+class TieringPlacementSerializer(serializers.ModelSerializer):
+    authority = LaCodeField()
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+
+    class Meta:
+        model = TieringPlacement
+        fields = [
+            "authority",
+            "authority_name",
+            "tier",
+            "rank",
+            "deficit_percent",
+            "cumulative_balance",
+            "total_dsg_allocation",
+            "figure_source",
+        ]
+        read_only_fields = fields
+
+
+class TierCountsSerializer(serializers.Serializer):
+    SV = serializers.IntegerField(source="count_SV")
+    DBV = serializers.IntegerField(source="count_DBV")
+    ESFA = serializers.IntegerField(source="count_ESFA")
+    no_figures = serializers.IntegerField(source="count_no_figures")
+    excluded = serializers.IntegerField(source="count_excluded")
+
+
+class TieringProposalSerializer(serializers.ModelSerializer):
+    reference_year = FinancialYearField(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True)
+    tier_counts = TierCountsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = TieringProposal
+        fields = [
+            "id",
+            "reference_year",
+            "sv_places",
+            "dbv_places",
+            "status",
+            "created_by",
+            "created_at",
+            "approved_by",
+            "approved_at",
+            "tier_counts",
+        ]
+        read_only_fields = fields
+
+
+class TieringProposalDetailSerializer(TieringProposalSerializer):
+    placements = TieringPlacementSerializer(many=True, read_only=True)
+
+    class Meta(TieringProposalSerializer.Meta):
+        fields = [*TieringProposalSerializer.Meta.fields, "placements"]
+        read_only_fields = fields
+
+
+class ProposeSerializer(serializers.Serializer):
+    reference_year = FinancialYearField(
+        required=False, default=FinancialYear.parse(DEFAULT_REFERENCE_YEAR), help_text="Default 2020-21."
+    )
+    sv_places = serializers.IntegerField(
+        min_value=0, max_value=32767, help_text="How many SV places (top N)."
+    )
+    dbv_places = serializers.IntegerField(
+        min_value=0,
+        max_value=32767,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: DBV's 55.",
+    )
+    source = serializers.ChoiceField(
+        choices=FigureSource.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Use figures from this source only (default: published, else LA return, else demo).",
+    )
+
+
+class ApprovalCohortsSerializer(serializers.Serializer):
+    SV = ScopedPrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(), required=False, help_text="Cohort id for SV."
+    )
+    DBV = ScopedPrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(), required=False, help_text="Cohort id for DBV."
+    )
+    ESFA = ScopedPrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(), required=False, help_text="Cohort id for ESFA."
+    )
+
+
+class ApproveSerializer(serializers.Serializer):
+    cohorts = ApprovalCohortsSerializer(help_text="The cohort each proposed tier is invited into, by tier.")
+
+
+class InvitedSerializer(serializers.ModelSerializer):
+    authority = LaCodeField()
+    cohort = serializers.IntegerField(source="cohort_id", read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "authority", "cohort", "status"]
+        read_only_fields = fields
+
+
+class SkippedSerializer(serializers.Serializer):
+    authority = LaCodeField()
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    reason = serializers.CharField()
+
+
+class ApprovalSerializer(serializers.Serializer):
+    proposal = TieringProposalSerializer()
+    invited = InvitedSerializer(many=True)
+    skipped = SkippedSerializer(many=True)
+
+
+class TieringProposalFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ProposalStatus.choices)
+    reference_year = FinancialYearFilter(field_name="reference_year")
+
+    class Meta:
+        model = TieringProposal
+        fields = ["status", "reference_year"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tiering proposals", tags=["tiering-proposals"]),
+    retrieve=extend_schema(
+        summary="One tiering proposal, with every authority's placement", tags=["tiering-proposals"]
+    ),
+    create=extend_schema(
+        summary="Run a tiering proposal",
+        description="Ranks the authorities operating at the end of `reference_year` by DSG deficit % and "
+        "places the top `sv_places` in SV, the next `dbv_places` in DBV and the rest in ESFA; authorities "
+        "without figures (`no figures`) and those already in Safety Valve (`excluded`) are listed apart.",
+        tags=["tiering-proposals"],
+        request=ProposeSerializer,
+        responses={201: TieringProposalDetailSerializer},
+    ),
+    approve=extend_schema(
+        operation_id="tiering_proposals_approve",
+        summary="Approve a proposal: invite its authorities",
+        description="Invites the SV, DBV and ESFA authorities into the given cohorts, all or nothing; "
+        "authorities already enrolled or no longer operating are skipped and listed.",
+        tags=["tiering-proposals"],
+        request=ApproveSerializer,
+        responses={200: ApprovalSerializer},
+    ),
+)
+class TieringProposalViewSet(ScopedViewSet):
+    queryset = TieringProposal.objects.all()
+    serializer_class = TieringProposalSerializer
+    filterset_class = TieringProposalFilter
+    ordering_fields = ["created_at", "reference_year"]
+    ordering = ["-created_at", "-pk"]
+    required_actions = {"create": Action.MANAGE_ENROLMENT, "approve": Action.MANAGE_ENROLMENT}
+
+    def get_serializer_class(self):
+        return TieringProposalDetailSerializer if self.action != "list" else TieringProposalSerializer
+
+    def optimise(self, queryset):
+        counts = {
+            f"count_{field}": Count("placements", filter=Q(placements__tier=tier))
+            for tier, field in TIER_COUNT_FIELDS.items()
+        }
+        queryset = queryset.select_related("created_by", "approved_by").annotate(**counts)
+        if self.action != "list":
+            placements = self.visible(TieringPlacement.objects.select_related("authority")).order_by(
+                F("rank").asc(nulls_last=True), "authority__name", "pk"
+            )
+            queryset = queryset.prefetch_related(Prefetch("placements", queryset=placements))
+        return queryset
+
+    def _answer(self, proposal, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=proposal.pk)
+        return Response(
+            TieringProposalDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    def create(self, request):
+        serializer = ProposeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        proposal = tiering_propose(actor=request.user, **serializer.validated_data)
+        return self._answer(proposal, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = self.get_object()
+        serializer = ApproveSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        cohorts = {Tier(tier): cohort for tier, cohort in serializer.validated_data["cohorts"].items()}
+        approval = tiering_approve(actor=request.user, proposal=proposal, cohorts=cohorts)
+        proposal = self.get_queryset().prefetch_related(None).get(pk=approval.proposal.pk)
+        body = {
+            "proposal": TieringProposalSerializer(proposal, context=self.get_serializer_context()).data,
+            "invited": InvitedSerializer(approval.invited, many=True).data,
+            "skipped": SkippedSerializer(approval.skipped, many=True).data,
+        }
+        return Response(body)

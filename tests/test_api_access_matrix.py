@@ -1,0 +1,278 @@
+"""Endpoint x role: generated from the API router, so no endpoint escapes it (issue 5's acceptance).
+
+For every resource registered in portal/api/urls.py and every role (DfE official, delivery partner,
+LA finance lead, steering group member):
+- list: answers exactly the rows the access policy lets the role see, and `count` agrees;
+- detail: an in-scope row answers 200; an out-of-scope row answers 404 with the very body an absent
+  one gets;
+- every write route (create, transitions, actions): a role without the policy right is refused,
+  403 on a row it may see, 404 on one it may not, 403 on the collection; a role with the right is
+  not refused.
+The rows and what each role sees come from tests/api_matrix.py, which must have a row for every
+registered resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from portal import access
+from portal.api.urls import router
+from portal.models import User
+from tests.api_matrix import ALL, MATRIX, NON_RESOURCE_URL_NAMES, NONE, ROLE_USERS, ROLES, SOME
+
+pytestmark = pytest.mark.django_db
+
+SAFE = {"get", "head", "options"}
+
+
+@dataclass(frozen=True)
+class Case:
+    basename: str
+    kind: str  # list, detail or write
+    action: str
+    method: str
+    url_name: str
+    detail: bool
+    role: str
+    target: str = ""  # in, out or "" (collection)
+    expect: int = 200
+
+    @property
+    def id(self) -> str:
+        parts = [self.basename, self.action, self.role]
+        if self.target:
+            parts.append(f"{self.target}-scope")
+        return "-".join(parts)
+
+
+def _routes():
+    """(basename, viewset, route, method, action) for every route the router makes."""
+    for _prefix, viewset, basename in router.registry:
+        for route in router.get_routes(viewset):
+            for method, action in router.get_method_map(viewset, route.mapping).items():
+                yield basename, viewset, route, method, action
+
+
+def _role_can(role: str, policy_action) -> bool:
+    return access.can(User(role=role, is_active=True), policy_action)
+
+
+def _cases() -> list[Case]:
+    cases = []
+    for basename, viewset, route, method, action in _routes():
+        row = MATRIX.get(basename)
+        if row is None:
+            continue  # reported by test_every_registered_resource_has_a_matrix_row
+        url_name = route.name.format(basename=basename)
+        common = {
+            "basename": basename,
+            "action": action,
+            "method": method,
+            "url_name": url_name,
+            "detail": route.detail,
+        }
+        for role in ROLES:
+            sees = row.sees[role]
+            if method in SAFE and not route.detail:
+                cases.append(Case(kind="list", role=role, **common))
+            elif method in SAFE:
+                if sees != NONE:
+                    cases.append(Case(kind="detail", role=role, target="in", expect=200, **common))
+                if sees != ALL:
+                    cases.append(Case(kind="detail", role=role, target="out", expect=404, **common))
+            else:
+                policy_action = viewset.required_actions.get(action)
+                allowed = policy_action is not None and _role_can(role, policy_action)
+                if not route.detail:
+                    cases.append(Case(kind="write", role=role, expect=0 if allowed else 403, **common))
+                    continue
+                if sees != NONE:
+                    cases.append(
+                        Case(kind="write", role=role, target="in", expect=0 if allowed else 403, **common)
+                    )
+                if sees != ALL:
+                    cases.append(Case(kind="write", role=role, target="out", expect=404, **common))
+    return cases
+
+
+CASES = _cases()
+
+
+# --- Fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+
+
+def api_client_for(user: User) -> APIClient:
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _viewset(basename):
+    return next(viewset for _prefix, viewset, name in router.registry if name == basename)
+
+
+def _scope(basename: str, user: User):
+    """(model, the rows the user may see, every row)."""
+    model = _viewset(basename).queryset.model
+    everything = model._default_manager.all()
+    return model, access.visible(user, everything), everything
+
+
+def _lookup(basename: str):
+    viewset = _viewset(basename)
+    field = viewset.lookup_field
+    return (
+        (viewset.lookup_url_kwarg or field),
+        ("id" if field == "pk" else field),
+        ("pk" if field == "pk" else field),
+    )
+
+
+def _check_the_data_fits_the_row(basename: str, role: str, visible, everything) -> None:
+    seen, total = visible.count(), everything.count()
+    expected = MATRIX[basename].sees[role]
+    actual = ALL if seen == total else NONE if seen == 0 else SOME
+    assert total > 0, f"no {basename} rows at all: give its matrix row a `prepare`"
+    assert actual == expected, f"{role} sees {seen} of {total} {basename} rows: the matrix says {expected}"
+
+
+def _target(case: Case, user: User):
+    model, visible, everything = _scope(case.basename, user)
+    _check_the_data_fits_the_row(case.basename, case.role, visible, everything)
+    write_target = MATRIX[case.basename].write_target
+    if case.kind == "write" and case.target == "in" and write_target is not None:
+        return write_target(user, case.action)
+    rows = visible if case.target == "in" else everything.exclude(pk__in=visible.values("pk"))
+    target = rows.order_by("pk").first()
+    assert target is not None
+    return target
+
+
+# --- The tests ---------------------------------------------------------------------------------
+
+
+def test_every_registered_resource_has_a_matrix_row():
+    missing = [basename for _prefix, _viewset, basename in router.registry if basename not in MATRIX]
+    assert not missing, f"add a row to tests/api_matrix.py for: {', '.join(missing)}"
+
+
+def test_every_write_route_declares_its_policy_action():
+    undeclared = [
+        f"{basename}.{action}"
+        for basename, viewset, _route, method, action in _routes()
+        if method not in SAFE and action not in getattr(viewset, "required_actions", {})
+    ]
+    assert not undeclared, f"writes without required_actions (refused to everyone): {undeclared}"
+
+
+def test_every_api_url_is_a_registered_resource_or_a_known_view():
+    from portal.api import urls
+
+    router_names = {pattern.name for pattern in router.urls}
+    unknown = [
+        pattern.name
+        for pattern in urls.urlpatterns
+        if pattern.name not in router_names and pattern.name not in NON_RESOURCE_URL_NAMES
+    ]
+    assert not unknown, f"API URLs outside the router and the matrix: {unknown}"
+
+
+def test_the_matrix_covers_every_role_and_route():
+    """The size of the generated matrix (reported in the test output and by the issue's acceptance)."""
+    kinds = {kind: sum(1 for case in CASES if case.kind == kind) for kind in ("list", "detail", "write")}
+    routes = {(b, a, m) for b, _v, _r, m, a in _routes()}
+    print(f"\nAPI access matrix: {len(CASES)} cases over {len(routes)} routes x {len(ROLES)} roles: {kinds}")
+    assert len({case.id for case in CASES}) == len(CASES)
+    assert {case.role for case in CASES} == set(ROLES)
+    covered = {(c.basename, c.action, c.method) for c in CASES}
+    assert covered == routes
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_endpoint_by_role(case: Case):
+    row = MATRIX[case.basename]
+    if row.prepare:
+        row.prepare()
+    user = User.objects.get(username=ROLE_USERS[case.role])
+    client = api_client_for(user)
+    url_kwarg, key, attribute = _lookup(case.basename)
+
+    if case.kind == "list":
+        model, visible, everything = _scope(case.basename, user)
+        _check_the_data_fits_the_row(case.basename, case.role, visible, everything)
+        response = client.get(reverse(f"api:{case.url_name}"), {"page_size": 500})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["count"] == visible.count()
+        assert len(body["results"]) == min(body["count"], 500)
+        allowed = {str(value) for value in visible.values_list(attribute, flat=True)}
+        assert {str(item[key]) for item in body["results"]} <= allowed
+        return
+
+    if not case.detail:  # a write on the collection
+        response = client.post(reverse(f"api:{case.url_name}"), {}, format="json")
+        _check_write(case, response)
+        return
+
+    target = _target(case, user)
+    value = getattr(target, attribute)
+    url = reverse(f"api:{case.url_name}", kwargs={url_kwarg: value})
+    if case.kind == "detail":
+        response = client.get(url)
+        assert response.status_code == case.expect, response.content
+        if case.expect == 200:
+            assert str(response.json()[key]) == str(value)
+        else:
+            _assert_same_as_absent(client, case, url_kwarg, response)
+        return
+
+    response = client.post(url, {}, format="json")
+    _check_write(case, response)
+    if case.expect == 404:
+        _assert_same_as_absent(client, case, url_kwarg, response, method="post")
+
+
+def _check_write(case: Case, response) -> None:
+    if case.expect == 0:  # the role has the right: whatever the answer, it is not a refusal
+        assert response.status_code not in (401, 403, 404), response.content
+        return
+    assert response.status_code == case.expect, response.content
+    code = {403: "permission_denied", 404: "not_found"}[case.expect]
+    assert response.json()["error"]["code"] == code
+
+
+def _assert_same_as_absent(client, case, url_kwarg, response, method="get") -> None:
+    """An out-of-scope record answers exactly as one that does not exist."""
+    absent = "999" if url_kwarg == "la_code" else "ZZZ" if url_kwarg == "code" else "987654321"
+    absent_url = reverse(f"api:{case.url_name}", kwargs={url_kwarg: absent})
+    absent_response = (
+        getattr(client, method)(absent_url, {}, format="json") if method == "post" else client.get(absent_url)
+    )
+    assert absent_response.status_code == 404
+    assert response.json() == absent_response.json()
+
+
+# Roles that see some but not all rows are the ones whose scope matters: make sure each has cases.
+def test_every_partial_scope_is_tested_both_ways():
+    for basename, row in MATRIX.items():
+        for role, sees in row.sees.items():
+            if sees == SOME:
+                targets = {
+                    c.target
+                    for c in CASES
+                    if c.basename == basename and c.role == role and c.kind == "detail"
+                }
+                assert targets == {"in", "out"}, (basename, role)

@@ -1,0 +1,145 @@
+"""Every API list and detail endpoint answers in a fixed number of SQL queries, however many rows.
+
+Generated from the router, like the access matrix: each resource's list (and a detail) is measured
+for every role, the data grown by the resource's `grow` (tests/api_matrix.py) between the two
+measurements. Growth adds both rows and nested rows (transitions, partners, cohorts, placements).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from portal import access
+from portal.api.urls import router
+from portal.models import User
+from portal.roles import Role
+from tests.api_matrix import MATRIX, ROLE_USERS, ROLES
+
+pytestmark = pytest.mark.django_db
+
+GROWTH = 6
+
+LISTS = [basename for _prefix, _viewset, basename in router.registry]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+
+
+def _client(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _measure(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, response.content
+    return len(queries), response
+
+
+def _viewset(basename):
+    return next(viewset for _prefix, viewset, name in router.registry if name == basename)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("basename", LISTS)
+def test_a_list_answers_in_the_same_number_of_queries_at_two_sizes(basename, role):
+    row = MATRIX[basename]
+    if row.prepare:
+        row.prepare()
+    user = User.objects.get(username=ROLE_USERS[role])
+    client = _client(user)
+    url = reverse(f"api:{basename}-list")
+    model = _viewset(basename).queryset.model
+
+    row.grow(1)  # every kind of row present once, so the smaller size already uses every query
+    before, small = _measure(client, url, {"page_size": 500})
+    seen_before = access.visible(user, model._default_manager.all()).count()
+    row.grow(GROWTH)
+    after, large = _measure(client, url, {"page_size": 500})
+    seen_after = access.visible(user, model._default_manager.all()).count()
+
+    assert after == before, f"{basename} as {role}: {before} queries, then {after} with more rows"
+    assert large.json()["count"] == seen_after
+    if role == Role.DFE_OFFICIAL:  # the growth reached the response (rows or nested rows)
+        assert seen_after > seen_before or len(large.content) > len(small.content)
+
+
+@pytest.mark.parametrize("basename", LISTS)
+def test_a_detail_answers_in_the_same_number_of_queries_as_its_nested_rows_grow(basename):
+    row = MATRIX[basename]
+    if row.prepare:
+        row.prepare()
+    viewset = _viewset(basename)
+    user = User.objects.get(username=ROLE_USERS[Role.DFE_OFFICIAL])
+    client = _client(user)
+    row.grow(1)
+    model = viewset.queryset.model
+    target = _target_with_most_nested_rows(basename, model)
+    field = viewset.lookup_field
+    lookup = {(viewset.lookup_url_kwarg or field): getattr(target, "pk" if field == "pk" else field)}
+    url = reverse(f"api:{basename}-detail", kwargs=lookup)
+
+    before, small = _measure(client, url)
+    row.grow(GROWTH)
+    _grow_nested(basename, target)
+    after, large = _measure(client, url)
+    assert after == before, f"{basename} detail: {before} queries, then {after}"
+    if basename in ("authority", "enrolment", "tiering-proposal", "programme"):
+        assert len(large.content) > len(small.content), "the growth did not reach the detail"
+
+
+def _grow_nested(basename, target) -> None:
+    """More nested rows under the very row measured, where the growth of the list adds none."""
+    from datetime import timedelta
+
+    from authorities.models import LocalAuthority
+    from programmes.models import EnrolmentTransition, TieringPlacement
+
+    if basename == "enrolment":
+        actor = User.objects.get(username="dfe.official")
+        for i in range(GROWTH):
+            EnrolmentTransition.objects.create(
+                enrolment=target,
+                name="note",
+                from_status=target.status,
+                to_status=target.status,
+                actor=actor,
+                at=target.created_at + timedelta(seconds=i + 1),
+            )
+    if basename == "programme":
+        from portal.financial_year import FinancialYear
+        from programmes.models import Cohort
+
+        for i in range(GROWTH):
+            Cohort.objects.create(
+                programme=target, name=f"Nested cohort {i}", financial_year=FinancialYear(2030)
+            )
+    if basename == "tiering-proposal":
+        used = target.placements.values("authority_id")
+        for authority in LocalAuthority.objects.exclude(pk__in=used)[:GROWTH]:
+            TieringPlacement.objects.create(proposal=target, authority=authority, tier="ESFA")
+
+
+def _target_with_most_nested_rows(basename, model):
+    """The row the growth adds nested rows to (authority 207, its enrolment, ...), else the first."""
+    from authorities.models import LocalAuthority
+    from programmes.models import Enrolment, TieringProposal
+
+    if basename == "authority":
+        return LocalAuthority.objects.get(la_code="207")
+    if basename == "enrolment":
+        return Enrolment.objects.filter(authority__la_code="207").order_by("-pk").first()
+    if basename == "tiering-proposal":
+        return TieringProposal.objects.order_by("pk").first()
+    return model._default_manager.order_by("pk").first()
