@@ -4,6 +4,7 @@ from datetime import date
 
 from authorities.models import LocalAuthority
 from programmes.models import Programme
+from programmes.selectors.deadlines import my_deadlines
 from steering.models import SteeringGroup
 
 from . import access
@@ -24,6 +25,7 @@ def home_context(user) -> dict:
         context["authorities"] = authorities
     elif user.role == Role.LA_FINANCE_LEAD:
         context["authority"] = authorities.first()
+    context["deadlines"] = my_deadlines(user=user, today=today)
     if user.role in (Role.DFE_OFFICIAL, Role.STEERING_MEMBER):
         context["steering_group"] = access.visible(user, SteeringGroup.objects.all()).first()
     return context

@@ -189,7 +189,9 @@ def action_update(
     """
     access.require(actor, Can.UPDATE_STEERING_ACTION, action)
     action = (
-        Action.objects.select_for_update().select_related("group__secretariat", "owner").get(pk=action.pk)
+        Action.objects.select_for_update(of=("self",))
+        .select_related("group__secretariat", "owner")
+        .get(pk=action.pk)
     )
     if not access.can(actor, Can.MANAGE_STEERING_GROUP, action.group):
         if due_on is not None and due_on != action.due_on:

@@ -93,3 +93,32 @@ def test_signing_out_ends_the_session(client_for, dfe_official):
     response = client.post(reverse("portal:sign-out"))
     assert response["Location"] == reverse("portal:sign-in")
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_the_home_page_lists_the_users_own_overdue_and_upcoming_deadlines(client_for, dfe_official):
+    from datetime import date, timedelta
+
+    from steering.models import SteeringGroup
+    from steering.services import action_create
+
+    ssg_member = __import__("portal.models", fromlist=["User"]).User.objects.get(username="ssg.member")
+    group = SteeringGroup.objects.get()
+    today = date.today()
+    action_create(
+        actor=dfe_official,
+        group=group,
+        description="Draft the paper",
+        owner=ssg_member,
+        due_on=today + timedelta(days=7),
+    )
+    action_create(
+        actor=dfe_official,
+        group=group,
+        description="Someone else's",
+        owner=dfe_official,
+        due_on=today + timedelta(days=7),
+    )
+    page = client_for(ssg_member).get(reverse("portal:home")).content.decode()
+    assert "Draft the paper" in page
+    assert "Someone else&#x27;s" not in page and "Someone else's" not in page
+    assert "Overdue" in page  # the demo meeting's actions were due in 2022

@@ -108,7 +108,7 @@ def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
 
 def _lock(enrolment: Enrolment) -> Enrolment:
     return (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("authority", "cohort__programme")
         .get(pk=enrolment.pk)
     )

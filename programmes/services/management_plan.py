@@ -168,7 +168,7 @@ def management_plan_review(
     """Record DfE's review of a plan and keep the next review date's deadline in step."""
     access.require(actor, Action.REVIEW_MANAGEMENT_PLAN, plan)
     plan = (
-        ManagementPlan.objects.select_for_update()
+        ManagementPlan.objects.select_for_update(of=("self",))
         .select_related("enrolment__authority", "enrolment__cohort__programme")
         .get(pk=plan.pk)
     )
