@@ -52,10 +52,10 @@ from .deadlines import deadline_sync, responsible_official
 from .grants import (
     MoneyInput,
     date_checked,
+    grant_with_payments,
     instalments_checked,
     money,
     payment_deadlines_sync,
-    payments_schedule,
     positive_money,
     pounds,
 )
@@ -331,20 +331,16 @@ def agreement_create(
         )
         target._history_user = actor
         target.save()
-    grant = Grant(
+    grant_with_payments(
+        actor=actor,
         enrolment=enrolment,
         kind=GrantKind.SV_CONTRIBUTION,
         agreement=agreement,
         amount=total,
         awarded_on=signed_on,
-        financial_year=FinancialYear.containing(signed_on),
-        awarded_by=actor,
+        schedule=schedule,
         is_demo=is_demo,
     )
-    grant.full_clean()
-    grant._history_user = actor
-    grant.save()
-    payments_schedule(actor=actor, grant=grant, schedule=schedule)
     for due_on in due_dates:
         _report_add(actor=actor, agreement=agreement, due_on=due_on)
     return agreement

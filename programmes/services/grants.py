@@ -166,6 +166,35 @@ def payments_schedule(*, actor, grant: Grant, schedule: list[tuple[date, Decimal
 # --- Instalment decision deadlines ----------------------------------------------------------
 
 
+def grant_with_payments(
+    *,
+    actor,
+    enrolment: Enrolment,
+    kind: str,
+    amount: Decimal,
+    awarded_on: date,
+    schedule: list[tuple[date, Decimal]],
+    is_demo: bool,
+    agreement=None,
+) -> Grant:
+    """Record a grant and its scheduled payments (already checked to sum to the amount)."""
+    grant = Grant(
+        enrolment=enrolment,
+        kind=kind,
+        agreement=agreement,
+        amount=amount,
+        awarded_on=awarded_on,
+        financial_year=FinancialYear.containing(awarded_on),
+        awarded_by=actor,
+        is_demo=is_demo,
+    )
+    grant.full_clean()
+    grant._history_user = actor
+    grant.save()
+    payments_schedule(actor=actor, grant=grant, schedule=schedule)
+    return grant
+
+
 def payment_deadlines_sync(*, actor, grant: Grant) -> None:
     """Keep every payment's "instalment decision due" deadline in step with the payment.
 
@@ -360,19 +389,15 @@ def dbv_grant_award(
         )
     amount = positive_money(amount, label="grant amount", field="amount")
     schedule = instalments_checked(payments, total=amount, total_label="grant amount", not_before=awarded_on)
-    grant = Grant(
+    grant = grant_with_payments(
+        actor=actor,
         enrolment=enrolment,
         kind=GrantKind.DBV_IMPLEMENTATION,
         amount=amount,
         awarded_on=awarded_on,
-        financial_year=FinancialYear.containing(awarded_on),
-        awarded_by=actor,
+        schedule=schedule,
         is_demo=is_demo,
     )
-    grant.full_clean()
-    grant._history_user = actor
-    grant.save()
-    payments_schedule(actor=actor, grant=grant, schedule=schedule)
     # The Diagnostic service logs the stage, and closes its deadline, as it does for every stage.
     diagnostic_stage_update(
         actor=actor,
