@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from .audit import audit
 from .roles import Role
 
 
@@ -259,6 +260,13 @@ def require(user, action: Action, obj: Model | None = None) -> None:
     if _is_system(user):
         return
     if obj is not None and not can_see(user, obj):
+        _refused(user, action, obj, "out of scope")
         raise Http404
     if not can(user, action, obj):
+        _refused(user, action, obj, "not allowed")
         raise PermissionDenied(f"You do not have permission to {action.value.replace('_', ' ')}.")
+
+
+def _refused(user, action: Action, obj: Model | None, why: str) -> None:
+    target = f"{obj._meta.label}:{obj.pk}" if obj is not None else "-"
+    audit.warning("refused user=%s action=%s object=%s (%s)", getattr(user, "username", None), action, target, why)

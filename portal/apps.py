@@ -7,6 +7,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal: users and roles"
 
+    def ready(self):
+        from . import audit  # noqa: F401 - connects the sign-in audit receivers
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

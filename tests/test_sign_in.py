@@ -122,3 +122,25 @@ def test_the_home_page_lists_the_users_own_overdue_and_upcoming_deadlines(client
     assert "Draft the paper" in page
     assert "Someone else&#x27;s" not in page and "Someone else's" not in page
     assert "Overdue" in page  # the demo meeting's actions were due in 2022
+
+
+def test_sign_ins_failed_sign_ins_and_refusals_are_logged(client, caplog, demo_password):
+    import logging
+
+    from django.http import Http404
+
+    from authorities.models import LocalAuthority
+    from portal import access
+    from portal.access import Action
+    from portal.models import User
+
+    caplog.set_level(logging.INFO, logger="portal.audit")
+    client.post(reverse("portal:sign-in"), {"username": "la.207", "password": "wrong"})
+    client.post(reverse("portal:sign-in"), {"username": "la.207", "password": demo_password})
+    lead = User.objects.get(username="la.207")
+    with pytest.raises(Http404):
+        access.require(lead, Action.MANAGE_AUTHORITIES, LocalAuthority.objects.get(la_code="316"))
+    messages = [record.getMessage() for record in caplog.records if record.name == "portal.audit"]
+    assert any(m.startswith("sign-in failed username=la.207") for m in messages)
+    assert any(m.startswith("sign-in user=la.207 role=la_finance_lead") for m in messages)
+    assert any("refused user=la.207 action=manage_authorities" in m and "out of scope" in m for m in messages)
