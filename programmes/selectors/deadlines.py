@@ -20,6 +20,8 @@ UPCOMING_DAYS = 60
 class MyDeadlines:
     overdue: list[Deadline]
     upcoming: list[Deadline]
+    overdue_total: int
+    upcoming_total: int
 
 
 def deadlines_owned_by(user) -> QuerySet:
