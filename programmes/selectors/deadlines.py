@@ -40,8 +40,11 @@ def deadlines_owned_by(user) -> QuerySet:
 def my_deadlines(*, user, today: date | None = None, limit: int = 10) -> MyDeadlines:
     today = today or timezone.localdate()
     owned = deadlines_owned_by(user)
-    overdue = list(owned.filter(due_on__lt=today)[:limit])
-    upcoming = list(
-        owned.filter(due_on__gte=today, due_on__lte=today + timedelta(days=UPCOMING_DAYS))[:limit]
+    overdue = owned.filter(due_on__lt=today)
+    upcoming = owned.filter(due_on__gte=today, due_on__lte=today + timedelta(days=UPCOMING_DAYS))
+    return MyDeadlines(
+        overdue=list(overdue[:limit]),
+        upcoming=list(upcoming[:limit]),
+        overdue_total=overdue.count(),
+        upcoming_total=upcoming.count(),
     )
-    return MyDeadlines(overdue=overdue, upcoming=upcoming)
