@@ -178,3 +178,30 @@ def test_authorities_in_safety_valve_are_left_out_of_the_published_proposal(syst
     )
     excluded = set(proposal.placements.filter(tier=Tier.EXCLUDED).values_list("authority_id", flat=True))
     assert excluded == in_sv and len(in_sv) == 9
+
+
+def test_the_api_runs_the_proposal_on_published_figures_and_answers_the_comparison(client_for, dfe_official):
+    client = client_for(dfe_official)
+    response = client.post(
+        "/api/v1/tiering-proposals/",
+        {"reference_year": "2020-21", "sv_places": 26, "source": "published"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    newham = next(p for p in body["placements"] if p["authority"] == "316")
+    assert (newham["tier"], newham["deficit_percent"]) == ("DBV", "3.44")
+    assert {p["tier"] for p in body["placements"]} == {"SV", "DBV", "ESFA", "excluded", "no figures"}
+
+    comparison = client.get(f"/api/v1/tiering-proposals/{body['id']}/comparison/").json()
+    assert len(comparison["agree"]) == 50
+    assert len(comparison["proposed_not_enrolled"]) == 5
+    assert all(p["deficit_percent"] is not None for p in comparison["proposed_not_enrolled"])
+
+
+def test_the_comparison_is_for_dfe_officials_only(client_for, dfe_official, finance_lead):
+    proposal = tiering_propose(actor=dfe_official, reference_year=FinancialYear.parse("2020-21"), sv_places=5)
+    assert (
+        client_for(finance_lead).get(f"/api/v1/tiering-proposals/{proposal.pk}/comparison/").status_code
+        == 404
+    )

@@ -24,6 +24,7 @@ from portal.api.viewsets import ScopedViewSet
 from portal.financial_year import FinancialYear
 
 from ..models import Cohort, Enrolment, ProposalStatus, Tier, TieringPlacement, TieringProposal
+from ..selectors.tiering import compare_with_dbv_cohort
 from ..services.tiering import tiering_approve, tiering_propose
 
 DEFAULT_REFERENCE_YEAR = "2020-21"
@@ -156,6 +157,21 @@ class ApprovalSerializer(serializers.Serializer):
     skipped = SkippedSerializer(many=True)
 
 
+class ComparisonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The proposal compared.")
+    agree = TieringPlacementSerializer(many=True, help_text="In the proposal's DBV tier and enrolled in DBV.")
+    proposed_not_enrolled = TieringPlacementSerializer(
+        many=True, help_text="In the proposal's DBV tier but not enrolled in DBV."
+    )
+    enrolled_not_proposed = TieringPlacementSerializer(
+        many=True, help_text="Enrolled in DBV but placed in another tier by the proposal."
+    )
+    enrolled_without_placement = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="LA codes enrolled in DBV but not in the proposal (not operating at the end of its year).",
+    )
+
+
 class TieringProposalFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ProposalStatus.choices)
     reference_year = FinancialYearFilter(field_name="reference_year")
@@ -187,6 +203,14 @@ class TieringProposalFilter(filters.FilterSet):
         tags=["tiering-proposals"],
         request=ApproveSerializer,
         responses={200: ApprovalSerializer},
+    ),
+    comparison=extend_schema(
+        operation_id="tiering_proposals_comparison",
+        summary="Compare a proposal's DBV tier with the actual DBV enrolments",
+        description="Which authorities the proposal and the actual DBV cohort agree on, and which differ, "
+        "each with the figures that placed it.",
+        tags=["tiering-proposals"],
+        responses={200: ComparisonSerializer},
     ),
 )
 class TieringProposalViewSet(ScopedViewSet):
@@ -224,6 +248,21 @@ class TieringProposalViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         proposal = tiering_propose(actor=request.user, **serializer.validated_data)
         return self._answer(proposal, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def comparison(self, request, pk=None):
+        proposal = self.get_object()
+        comparison = compare_with_dbv_cohort(user=request.user, proposal=proposal)
+        body = {
+            "id": proposal.pk,
+            "agree": comparison.agree,
+            "proposed_not_enrolled": comparison.proposed_not_enrolled,
+            "enrolled_not_proposed": comparison.enrolled_not_proposed,
+            "enrolled_without_placement": [
+                e.authority.la_code for e in comparison.enrolled_without_placement
+            ],
+        }
+        return Response(ComparisonSerializer(body, context=self.get_serializer_context()).data)
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
