@@ -14,8 +14,12 @@ def authority_list_view(request):
     search = request.GET.get("q", "").strip()
     region = request.GET.get("region", "")
     include_ended = request.GET.get("include_ended") == "yes"
+    on = _date_or_none(request.GET.get("on", ""))
     authorities = authority_list(
-        user=request.user, search=search, region=region, operating_on=None if include_ended else date.today()
+        user=request.user,
+        search=search,
+        region=region,
+        operating_on=on or (None if include_ended else date.today()),
     )
     return render(
         request,
@@ -26,6 +30,8 @@ def authority_list_view(request):
             "search": search,
             "region": region,
             "include_ended": include_ended,
+            "on": on,
+            "on_error": request.GET.get("on") and not on,
         },
     )
 
@@ -37,3 +43,10 @@ def authority_detail_view(request, la_code):
         "authorities/detail.html",
         {"authority": authority_detail(user=request.user, la_code=la_code)},
     )
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None

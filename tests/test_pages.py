@@ -87,3 +87,15 @@ def test_a_forbidden_action_is_a_gov_uk_403(client_for, finance_lead):
     response = client_for(finance_lead).get(reverse("programmes:tiering"))
     assert response.status_code == 403
     assert "You do not have permission to do this" in response.content.decode()
+
+
+def test_the_authority_list_says_which_authorities_operated_on_a_date(client_for, dfe_official):
+    client = client_for(dfe_official)
+    page = client.get(reverse("authorities:list"), {"on": "2022-10-01"}).content.decode()
+    assert "152 authorities operating on 1 October 2022" in page
+    assert "Cumbria" in page and "Cumberland" not in page
+    assert "153 authorities operating today" in client.get(reverse("authorities:list")).content.decode()
+    assert (
+        "Enter the date like 2022-10-01"
+        in client.get(reverse("authorities:list"), {"on": "1/10/22"}).content.decode()
+    )
