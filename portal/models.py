@@ -93,3 +93,18 @@ class User(AbstractUser):
         if self.role == Role.LA_FINANCE_LEAD and self.authority_id:
             return f"{self.get_role_display()}, {self.authority.name}"
         return self.get_role_display()
+
+
+class ReferenceDataLoad(models.Model):
+    """A record of each load of the shipped reference data files, so an unchanged set is not reloaded."""
+
+    digest = models.CharField(max_length=64, help_text="SHA-256 of every reference data file, in order.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    rows_changed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-loaded_at", "-pk"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"Reference data {self.digest[:12]} loaded {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,8 @@ from django.core.management import call_command
 
 from authorities.models import LocalAuthority
 from authorities.reference import register_rows
+from portal.management.commands.load_reference_data import reference_data_digest
+from portal.models import ReferenceDataLoad
 from portal.source_document import dbv_participants, stated_dbv_total, steering_group_seats
 from programmes.models import Cohort, DiagnosticStageDefinition, FocusArea, Programme
 from programmes.reference import DATA as PROGRAMME_DATA
@@ -31,14 +33,23 @@ def _row_counts():
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in {"portal", "authorities", "programmes", "steering"}
+        and model is not ReferenceDataLoad
     }
 
 
 def test_loading_the_reference_data_again_changes_nothing():
     before = _row_counts()
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    call_command("load_reference_data", "--force", stdout=open("/dev/null", "w"))
     assert _row_counts() == before
     assert before["authorities.LocalAuthority"] > 0
+
+
+def test_unchanged_files_are_not_read_again(capsys):
+    loads = ReferenceDataLoad.objects.count()
+    call_command("load_reference_data")
+    assert "Reference data unchanged since" in capsys.readouterr().out
+    assert ReferenceDataLoad.objects.count() == loads
+    assert ReferenceDataLoad.objects.first().digest == reference_data_digest()
 
 
 def test_152_authorities_operated_on_the_documents_date_and_153_today():
