@@ -18,6 +18,7 @@ from portal.api.fields import (
 from portal.api.viewsets import ScopedViewSet
 from programmes.models import Enrolment, EnrolmentStatus, ProgrammeCode
 
+from .api_trajectory import TrajectoryMixin
 from .models import AuthorityAlias, AuthorityType, DsgFigure, FigureSource, GssCode, LocalAuthority
 
 
@@ -126,8 +127,11 @@ class AuthorityFilter(filters.FilterSet):
         parameters=[OpenApiParameter("la_code", type=LA_CODE_SCHEMA, location=OpenApiParameter.PATH)],
     ),
 )
-class AuthorityViewSet(ScopedViewSet):
-    """Local authorities, addressed by their DfE LA code (e.g. /api/v1/authorities/202/)."""
+class AuthorityViewSet(TrajectoryMixin, ScopedViewSet):
+    """Local authorities, addressed by their DfE LA code (e.g. /api/v1/authorities/202/).
+
+    GET /authorities/{la_code}/trajectory/ answers the authority's DSG trajectory (api_trajectory).
+    """
 
     queryset = LocalAuthority.objects.all()
     serializer_class = AuthoritySerializer
@@ -137,6 +141,8 @@ class AuthorityViewSet(ScopedViewSet):
     ordering = ["name", "la_code"]
 
     def optimise(self, queryset):
+        if self.action == "trajectory":
+            return queryset  # the trajectory reads what it needs itself
         enrolments = self.visible(Enrolment.objects.select_related("cohort__programme")).order_by(
             "-created_at", "-pk"
         )

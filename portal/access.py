@@ -269,4 +269,6 @@ def require(user, action: Action, obj: Model | None = None) -> None:
 
 def _refused(user, action: Action, obj: Model | None, why: str) -> None:
     target = f"{obj._meta.label}:{obj.pk}" if obj is not None else "-"
-    audit.warning("refused user=%s action=%s object=%s (%s)", getattr(user, "username", None), action, target, why)
+    audit.warning(
+        "refused user=%s action=%s object=%s (%s)", getattr(user, "username", None), action, target, why
+    )

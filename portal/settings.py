@@ -203,6 +203,17 @@ SPECTACULAR_SETTINGS = {
         "AuthorityType": "authorities.models.AuthorityType",
         "SteeringMemberRole": "steering.models.MemberRole",
         "EnrolmentTransitionName": "programmes.api.enrolments.TRANSITION_NAMES",
+        "StageStatus": "programmes.models.StageStatus",
+        "EngagementKind": "programmes.models.EngagementKind",
+        "Assessment": "programmes.models.Assessment",
+        "MonitoringReportStatus": "programmes.api.agreements.ReportStatus.CHOICES",
+        "GrantKind": "programmes.models.GrantKind",
+        "PaymentStatus": "programmes.models.PaymentStatus",
+        "DeadlineKind": "programmes.models.DeadlineKind",
+        "DeadlineOwnerGroup": "programmes.models.OwnerGroup",
+        "ReviewOutcome": "programmes.models.ReviewOutcome",
+        "Rating": "programmes.models.Rating",
+        "SteeringActionStatus": "steering.models.ActionStatus",
     },
 }
 

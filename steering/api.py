@@ -1,17 +1,56 @@
-"""API resources of the Sector Steering Group: `steering-group/members` (every seat, the chair's included).
+"""API resources of the Sector Steering Group (SPEC §4.11), written only through steering.services.
 
-Meetings and actions follow the same pattern once their services exist.
+- `steering-group/members`: every seat, the chair's included.
+- `steering-group/meetings`: DfE adds (POST) and changes (PATCH) meetings and uploads their papers
+  (POST .../{id}/papers/, multipart); the group's members read them.
+- `steering-group/papers`: the papers, each file downloaded through .../{id}/download/, which asks the
+  access policy (never a public /media/ address).
+- `steering-group/actions`: DfE sets (POST), changes and deletes actions; the member who owns one
+  reports on it (PATCH status and update). Another member's action answers 403.
 """
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 
+from portal.access import Action as Can
+from portal.api.errors import ErrorSerializer
+from portal.api.fields import ScopedPrimaryKeyRelatedField, WholeNumberFilter
+from portal.api.files import (
+    MULTIPART,
+    FileDownloadMixin,
+    download_responses,
+    download_url,
+    file_name,
+    file_response,
+)
 from portal.api.viewsets import ScopedViewSet
+from portal.models import User
 
-from .models import Member, MemberRole
+from .models import (
+    CLOSED_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    Meeting,
+    Member,
+    MemberRole,
+    Paper,
+    SteeringGroup,
+)
+from .services import (
+    action_create,
+    action_delete,
+    action_update,
+    meeting_create,
+    meeting_update,
+    paper_upload,
+)
 
 
 class SteeringMemberSerializer(serializers.ModelSerializer):
@@ -63,3 +102,339 @@ class SteeringMemberViewSet(ScopedViewSet):
 
     def optimise(self, queryset):
         return queryset.select_related("organisation")
+
+
+# --- Meetings and their papers -----------------------------------------------------------------
+
+
+class PaperSerializer(serializers.ModelSerializer):
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True)
+    file_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(
+        help_text="The paper's file, for whoever may see the group's papers (never a public address)."
+    )
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+
+    class Meta:
+        model = Paper
+        fields = ["id", "meeting", "title", "file_name", "download_url", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_file_name(self, paper) -> str:
+        return file_name(paper.file)
+
+    @extend_schema_field(serializers.URLField())
+    def get_download_url(self, paper) -> str:
+        return download_url(self, "api:steering-paper-download", paper.pk)
+
+
+class MeetingActionSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Action
+        fields = ["id", "description", "owner", "due_on", "status"]
+        read_only_fields = fields
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    papers = PaperSerializer(many=True, read_only=True)
+    actions = MeetingActionSerializer(many=True, read_only=True, help_text="Actions set at the meeting.")
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "held_on", "title", "agenda", "minutes", "is_demo", "papers", "actions"]
+        read_only_fields = fields
+
+
+class MeetingWriteSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    agenda = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    minutes = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+
+    def validate(self, attrs):
+        if self.partial and not attrs:
+            raise serializers.ValidationError("Give what to change: held_on, title, agenda or minutes.")
+        return attrs
+
+
+class PaperUploadSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField(help_text="PDF, DOCX, XLSX, CSV or ODT, within the size limit.")
+
+
+class MeetingFilter(filters.FilterSet):
+    held_after = filters.DateFilter(field_name="held_on", lookup_expr="gte", help_text="Held on or after.")
+    held_before = filters.DateFilter(field_name="held_on", lookup_expr="lte", help_text="Held on or before.")
+
+    class Meta:
+        model = Meeting
+        fields = ["held_after", "held_before"]
+
+
+def _the_group() -> SteeringGroup:
+    return SteeringGroup.objects.get(name=SteeringGroup.SECTOR_STEERING_GROUP)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the steering group's meetings", tags=["steering-group"]),
+    retrieve=extend_schema(summary="One meeting, with its papers and actions", tags=["steering-group"]),
+    create=extend_schema(
+        summary="Add a meeting (DfE)",
+        tags=["steering-group"],
+        request=MeetingWriteSerializer,
+        responses={201: MeetingSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a meeting (DfE): e.g. add its minutes",
+        tags=["steering-group"],
+        request=MeetingWriteSerializer,
+        responses={200: MeetingSerializer},
+    ),
+    papers=extend_schema(
+        operation_id="steering_group_meetings_papers_upload",
+        summary="Upload a paper for the meeting (DfE)",
+        description="multipart/form-data: `title` and `file` (checked by type and size).",
+        tags=["steering-group"],
+        request={MULTIPART: PaperUploadSerializer},
+        responses={
+            201: PaperSerializer,
+            415: OpenApiResponse(
+                response=ErrorSerializer,
+                description="The body must be multipart/form-data (it carries the file).",
+            ),
+        },
+    ),
+)
+class MeetingViewSet(ScopedViewSet):
+    """Meetings of the Sector Steering Group, newest first, with their papers and actions."""
+
+    queryset = Meeting.objects.all()
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    http_method_names = ["get", "post", "patch", "head"]
+    ordering_fields = ["held_on", "title"]
+    ordering = ["-held_on", "-pk"]
+    required_actions = {
+        "create": Can.MANAGE_STEERING_GROUP,
+        "partial_update": Can.MANAGE_STEERING_GROUP,
+        "papers": Can.MANAGE_STEERING_GROUP,
+    }
+
+    def optimise(self, queryset):
+        papers = self.visible(Paper.objects.select_related("uploaded_by")).order_by("title", "pk")
+        actions = self.visible(Action.objects.select_related("owner")).order_by("due_on", "pk")
+        return queryset.prefetch_related(
+            Prefetch("papers", queryset=papers), Prefetch("actions", queryset=actions)
+        )
+
+    def _answer(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data, status=code)
+
+    def create(self, request):
+        serializer = MeetingWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        meeting = meeting_create(actor=request.user, group=_the_group(), **serializer.validated_data)
+        return self._answer(meeting, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        meeting = self.get_object()
+        serializer = MeetingWriteSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        meeting = meeting_update(actor=request.user, meeting=meeting, **serializer.validated_data)
+        return self._answer(meeting)
+
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def papers(self, request, pk=None):
+        meeting = self.get_object()
+        serializer = PaperUploadSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        paper = paper_upload(actor=request.user, meeting=meeting, **serializer.validated_data)
+        paper = self.visible(Paper.objects.select_related("uploaded_by")).get(pk=paper.pk)
+        return Response(
+            PaperSerializer(paper, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+
+class PaperFilter(filters.FilterSet):
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="Meeting id.")
+
+    class Meta:
+        model = Paper
+        fields = ["meeting"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the meetings' papers", tags=["steering-group"]),
+    retrieve=extend_schema(summary="One paper", tags=["steering-group"]),
+    download=extend_schema(
+        operation_id="steering_group_papers_download",
+        summary="Download a paper's file",
+        tags=["steering-group"],
+        responses=download_responses(),
+    ),
+)
+class PaperViewSet(FileDownloadMixin, ScopedViewSet):
+    """Papers of the group's meetings (uploaded with POST /steering-group/meetings/{id}/papers/)."""
+
+    queryset = Paper.objects.all()
+    serializer_class = PaperSerializer
+    filterset_class = PaperFilter
+    ordering_fields = ["uploaded_at", "title"]
+    ordering = ["-meeting__held_on", "meeting_id", "title", "pk"]
+
+    def optimise(self, queryset):
+        return queryset.select_related("uploaded_by")
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return file_response(self.get_object().file)
+
+
+# --- Actions -----------------------------------------------------------------------------------
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True, allow_null=True)
+    owner = serializers.CharField(source="owner.username", read_only=True, help_text="Username.")
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    open = serializers.BooleanField(source="is_open", read_only=True, help_text="Not done or cancelled.")
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "meeting",
+            "description",
+            "owner",
+            "owner_name",
+            "due_on",
+            "status",
+            "update",
+            "open",
+            "is_demo",
+        ]
+        read_only_fields = fields
+
+
+class OwnerField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": "No active account has the username “{value}”.",
+        "invalid": "Give the owner's username.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs)
+
+
+class ActionCreateSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=10_000, help_text="What is to be done.")
+    owner = OwnerField(help_text="Username of a steering group member or DfE official.")
+    due_on = serializers.DateField()
+    meeting = ScopedPrimaryKeyRelatedField(
+        queryset=Meeting.objects.all(), required=False, allow_null=True, default=None, help_text="Set at."
+    )
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    """The owner may change status and update; only DfE the due date and the owner."""
+
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    update = serializers.CharField(required=False, allow_blank=True, max_length=10_000, help_text="Progress.")
+    due_on = serializers.DateField(required=False, help_text="DfE only.")
+    owner = OwnerField(required=False, help_text="DfE only: username of the new owner.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give what to change: status, update, due_on or owner.")
+        return attrs
+
+
+class ActionFilter(filters.FilterSet):
+    mine = filters.BooleanFilter(method="filter_mine", help_text="true: the actions you own.")
+    open = filters.BooleanFilter(method="filter_open", help_text="true: not done or cancelled.")
+    status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="Meeting id.")
+
+    class Meta:
+        model = Action
+        fields = ["mine", "open", "status", "meeting"]
+
+    def filter_mine(self, queryset, name, value):
+        mine = Q(owner=self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
+
+    def filter_open(self, queryset, name, value):
+        closed = Q(status__in=CLOSED_ACTION_STATUSES)
+        return queryset.exclude(closed) if value else queryset.filter(closed)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the steering group's actions", tags=["steering-group"]),
+    retrieve=extend_schema(summary="One action", tags=["steering-group"]),
+    create=extend_schema(
+        summary="Set an action (DfE)",
+        description="Each action is a deadline for its owner, a steering group member or a DfE official.",
+        tags=["steering-group"],
+        request=ActionCreateSerializer,
+        responses={201: ActionSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Report on or change an action",
+        description="DfE may change anything. The steering group member who owns the action may change its "
+        "status and update only (moving its due date or owner is refused, 403); another member's action "
+        "is refused (403).",
+        tags=["steering-group"],
+        request=ActionUpdateSerializer,
+        responses={200: ActionSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Delete an action set in error (DfE)",
+        description="A dropped action is better cancelled (status cancelled): it stays on record.",
+        tags=["steering-group"],
+        responses={204: OpenApiResponse(description="Deleted, with its deadline.")},
+    ),
+)
+class ActionViewSet(ScopedViewSet):
+    """Actions of the Sector Steering Group by due date: each has an owner and is a deadline."""
+
+    queryset = Action.objects.all()
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    http_method_names = ["get", "post", "patch", "delete", "head"]
+    ordering_fields = ["due_on", "status"]
+    ordering = ["due_on", "pk"]
+    required_actions = {
+        "create": Can.MANAGE_STEERING_GROUP,
+        "partial_update": Can.UPDATE_STEERING_ACTION,
+        "destroy": Can.MANAGE_STEERING_GROUP,
+    }
+
+    def optimise(self, queryset):
+        return queryset.select_related("owner")
+
+    def _answer(self, steering_action: Action, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=steering_action.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def create(self, request):
+        serializer = ActionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        steering_action = action_create(actor=request.user, group=_the_group(), **serializer.validated_data)
+        return self._answer(steering_action, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        steering_action = self.get_object()
+        serializer = ActionUpdateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        steering_action = action_update(
+            actor=request.user, action=steering_action, **serializer.validated_data
+        )
+        return self._answer(steering_action)
+
+    def destroy(self, request, pk=None):
+        action_delete(actor=request.user, action=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

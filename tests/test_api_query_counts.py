@@ -33,6 +33,11 @@ def _fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _client(user):
     token, _ = Token.objects.get_or_create(user=user)
     client = APIClient()
@@ -95,7 +100,7 @@ def test_a_detail_answers_in_the_same_number_of_queries_as_its_nested_rows_grow(
     _grow_nested(basename, target)
     after, large = _measure(client, url)
     assert after == before, f"{basename} detail: {before} queries, then {after}"
-    if basename in ("authority", "enrolment", "tiering-proposal", "programme"):
+    if basename in ("authority", "enrolment", "tiering-proposal", "programme", *NESTED_GROWTH):
         assert len(large.content) > len(small.content), "the growth did not reach the detail"
 
 
@@ -125,10 +130,76 @@ def _grow_nested(basename, target) -> None:
             Cohort.objects.create(
                 programme=target, name=f"Nested cohort {i}", financial_year=FinancialYear(2030)
             )
+    if basename in NESTED_GROWTH:
+        NESTED_GROWTH[basename](target)
     if basename == "tiering-proposal":
         used = target.placements.values("authority_id")
         for authority in LocalAuthority.objects.exclude(pk__in=used)[:GROWTH]:
             TieringPlacement.objects.create(proposal=target, authority=authority, tier="ESFA")
+
+
+def _grow_agreement(agreement) -> None:
+    """More conditions, targets, monitoring reports and instalments of one agreement."""
+    from datetime import date, timedelta
+
+    from portal.financial_year import FinancialYear
+    from programmes.models import AgreementCondition, AgreementTarget, MonitoringReport, Payment
+
+    last_year = agreement.targets.order_by("-financial_year").first().financial_year
+    grant = agreement.contribution
+    for i in range(1, GROWTH + 1):
+        AgreementCondition.objects.create(agreement=agreement, number=100 + i, text=f"Nested condition {i}")
+        AgreementTarget.objects.create(
+            agreement=agreement,
+            financial_year=FinancialYear(last_year.start_year + i),
+            in_year_balance=0,
+            cumulative_balance=0,
+        )
+        MonitoringReport.objects.create(agreement=agreement, due_on=date(2030, 1, 1) + timedelta(days=i))
+        Payment.objects.create(
+            grant=grant, number=100 + i, due_on=date(2030, 1, i), financial_year=FinancialYear(2029), amount=1
+        )
+
+
+def _grow_grant(grant) -> None:
+    from datetime import date
+
+    from portal.financial_year import FinancialYear
+    from programmes.models import Payment
+
+    for i in range(1, GROWTH + 1):
+        Payment.objects.create(
+            grant=grant, number=100 + i, due_on=date(2030, 1, i), financial_year=FinancialYear(2029), amount=1
+        )
+
+
+def _grow_meeting(meeting) -> None:
+    from datetime import date
+
+    from django.utils import timezone
+
+    from steering.models import Action, Paper
+
+    dfe = User.objects.get(username="dfe.official")
+    for i in range(GROWTH):
+        Paper.objects.create(
+            meeting=meeting,
+            title=f"Nested paper {i}",
+            file="steering-papers/test/paper.pdf",
+            uploaded_by=dfe,
+            uploaded_at=timezone.now(),
+        )
+        Action.objects.create(
+            group=meeting.group,
+            meeting=meeting,
+            description=f"Nested {i}",
+            owner=dfe,
+            due_on=date(2030, 1, 1),
+        )
+
+
+# Resources whose detail holds nested rows, and how to add more under the row measured.
+NESTED_GROWTH = {"agreement": _grow_agreement, "grant": _grow_grant, "steering-meeting": _grow_meeting}
 
 
 def _target_with_most_nested_rows(basename, model):

@@ -10,8 +10,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from authorities.api import AuthorityViewSet, DsgReturnViewSet
-from programmes.api import CohortViewSet, EnrolmentViewSet, ProgrammeViewSet, TieringProposalViewSet
-from steering.api import SteeringMemberViewSet
+from programmes.api import (
+    AgreementViewSet,
+    CohortViewSet,
+    DbvProgressView,
+    DeadlineViewSet,
+    DiagnosticStageViewSet,
+    DiagnosticViewSet,
+    EngagementViewSet,
+    EnrolmentViewSet,
+    GrantTotalsView,
+    GrantViewSet,
+    ManagementPlanViewSet,
+    MonitoringReportViewSet,
+    PaymentViewSet,
+    ProgrammeViewSet,
+    SelfAssessmentViewSet,
+    TieringProposalViewSet,
+    TrainingSessionViewSet,
+)
+from steering.api import ActionViewSet, MeetingViewSet, PaperViewSet, SteeringMemberViewSet
 
 from .auth import MeView, TokenView
 from .views import unknown_endpoint
@@ -26,7 +44,21 @@ RESOURCES = [
     ("enrolments", EnrolmentViewSet, "enrolment"),
     ("dsg-returns", DsgReturnViewSet, "dsg-return"),
     ("tiering-proposals", TieringProposalViewSet, "tiering-proposal"),
+    ("diagnostics", DiagnosticViewSet, "diagnostic"),
+    ("diagnostic-stages", DiagnosticStageViewSet, "diagnostic-stage"),
+    ("engagements", EngagementViewSet, "engagement"),
+    ("training-sessions", TrainingSessionViewSet, "training-session"),
+    ("agreements", AgreementViewSet, "agreement"),
+    ("monitoring-reports", MonitoringReportViewSet, "monitoring-report"),
+    ("grants", GrantViewSet, "grant"),
+    ("payments", PaymentViewSet, "payment"),
+    ("deadlines", DeadlineViewSet, "deadline"),
+    ("self-assessments", SelfAssessmentViewSet, "self-assessment"),
+    ("management-plans", ManagementPlanViewSet, "management-plan"),
     ("steering-group/members", SteeringMemberViewSet, "steering-member"),
+    ("steering-group/meetings", MeetingViewSet, "steering-meeting"),
+    ("steering-group/papers", PaperViewSet, "steering-paper"),
+    ("steering-group/actions", ActionViewSet, "steering-action"),
 ]
 
 router = DefaultRouter()
@@ -38,6 +70,9 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Read-only figures that belong to no one record (tested on their own, like me/).
+    path("dbv-progress/", DbvProgressView.as_view(), name="dbv-progress"),
+    path("grant-totals/", GrantTotalsView.as_view(), name="grant-totals"),
     *router.urls,
     # Anything else under /api/v1/ answers a JSON 404 in the one error shape.
     re_path(r"^.*$", unknown_endpoint, name="unknown-endpoint"),

@@ -1,12 +1,36 @@
-"""API resources of the programmes app: one module per resource (serializer, filters, viewset).
+"""API resources of the programmes app: one module per area (serializers, filters, viewsets).
 
-Later resources (diagnostics, agreements, grants, payments, deadlines) each add a module here and
-one line to portal/api/urls.py.
+Each resource is registered in portal/api/urls.py (one line) and has a row in tests/api_matrix.py.
 """
 
+from .agreements import AgreementViewSet, MonitoringReportViewSet
 from .cohorts import CohortViewSet
+from .deadlines import DeadlineViewSet
+from .diagnostics import DiagnosticStageViewSet, DiagnosticViewSet, EngagementViewSet, TrainingSessionViewSet
 from .enrolments import EnrolmentViewSet
+from .grants import GrantTotalsView, GrantViewSet, PaymentViewSet
+from .management_plans import ManagementPlanViewSet
 from .programmes import ProgrammeViewSet
+from .progress import DbvProgressView
+from .self_assessments import SelfAssessmentViewSet
 from .tiering import TieringProposalViewSet
 
-__all__ = ["CohortViewSet", "EnrolmentViewSet", "ProgrammeViewSet", "TieringProposalViewSet"]
+__all__ = [
+    "AgreementViewSet",
+    "CohortViewSet",
+    "DbvProgressView",
+    "DeadlineViewSet",
+    "DiagnosticStageViewSet",
+    "DiagnosticViewSet",
+    "EngagementViewSet",
+    "EnrolmentViewSet",
+    "GrantTotalsView",
+    "GrantViewSet",
+    "ManagementPlanViewSet",
+    "MonitoringReportViewSet",
+    "PaymentViewSet",
+    "ProgrammeViewSet",
+    "SelfAssessmentViewSet",
+    "TieringProposalViewSet",
+    "TrainingSessionViewSet",
+]

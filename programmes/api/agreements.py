@@ -1,0 +1,444 @@
+"""`agreements` and `monitoring-reports`: Safety Valve agreements (SPEC §4.5), written only by their service.
+
+POST /agreements/ records a signed agreement (DfE) with its conditions, yearly targets, contribution
+instalments and monitoring report dates. POST /monitoring-reports/{id}/submit/ is the authority's
+finance lead submitting actual figures (until DfE has assessed the report); POST .../assess/ is DfE
+assessing a submitted report once. Submitting an assessed report, or assessing one not submitted or
+already assessed, answers 409.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal.access import Action
+from portal.api.fields import FinancialYearField, LaCodeField, ScopedPrimaryKeyRelatedField, WholeNumberFilter
+from portal.api.viewsets import ScopedViewSet
+
+from ..models import (
+    Agreement,
+    AgreementCondition,
+    AgreementTarget,
+    Assessment,
+    Enrolment,
+    EnrolmentStatus,
+    MonitoringReport,
+    Payment,
+)
+from ..selectors.agreement import instalments as agreement_instalments
+from ..selectors.agreement import off_track_review, targets_against_actuals
+from ..services.agreement import agreement_create, monitoring_report_assess, monitoring_report_submit
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+AGREEMENT_AUTHORITY = "agreement__enrolment__authority"
+
+
+class ReportStatus:
+    """Where a monitoring report stands (derived from its dates)."""
+
+    DUE = "due"
+    SUBMITTED = "submitted"
+    ASSESSED = "assessed"
+    CHOICES = [(DUE, "Due"), (SUBMITTED, "Submitted, awaiting assessment"), (ASSESSED, "Assessed")]
+
+
+def report_status(report: MonitoringReport) -> str:
+    if report.assessed_at is not None:
+        return ReportStatus.ASSESSED
+    if report.submitted_at is not None:
+        return ReportStatus.SUBMITTED
+    return ReportStatus.DUE
+
+
+class MoneyField(serializers.DecimalField):
+    """Pounds and pence, exact: a decimal string like "-1250000.00" (a JSON number is read exactly too)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**MONEY, **kwargs)
+
+
+# --- Agreements: what is read ------------------------------------------------------------------
+
+
+class ConditionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementCondition
+        fields = ["number", "text"]
+        read_only_fields = fields
+
+
+class TargetAgainstActualSerializer(serializers.Serializer):
+    financial_year = FinancialYearField(read_only=True)
+    in_year_balance = MoneyField(source="target_in_year_balance", read_only=True, help_text="Target.")
+    cumulative_balance = MoneyField(source="target_cumulative_balance", read_only=True, help_text="Target.")
+    actual_in_year_balance = MoneyField(
+        read_only=True, allow_null=True, help_text="From the latest submitted report due in the year."
+    )
+    actual_cumulative_balance = MoneyField(read_only=True, allow_null=True)
+    missed = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="Actual cumulative balance below target (null: no actual)."
+    )
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "number", "due_on", "amount", "status", "decided_at"]
+        read_only_fields = fields
+
+
+class ReportSummarySerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+    assessment = serializers.ChoiceField(
+        choices=Assessment.choices, allow_blank=True, read_only=True, help_text="Blank until assessed."
+    )
+
+    class Meta:
+        model = MonitoringReport
+        fields = ["id", "due_on", "status", "submitted_at", "assessment", "assessed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.CHOICES))
+    def get_status(self, report) -> str:
+        return report_status(report)
+
+
+class WithholdReviewSerializer(serializers.Serializer):
+    report = serializers.IntegerField(source="report.pk", help_text="The latest assessed report: off track.")
+    payment = serializers.IntegerField(
+        source="payment.pk",
+        allow_null=True,
+        help_text="The instalment up for a withhold decision (null once decided).",
+    )
+    decide_by = serializers.DateField(help_text="When the decision is due at the latest.")
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    authority = LaCodeField(source="enrolment.authority.la_code")
+    authority_name = serializers.CharField(source="enrolment.authority.name", read_only=True)
+    enrolment = serializers.IntegerField(source="enrolment_id", read_only=True)
+    enrolment_status = serializers.ChoiceField(
+        source="enrolment.status", choices=EnrolmentStatus.choices, read_only=True
+    )
+    published_url = serializers.CharField(read_only=True, help_text="Where it is published; blank if not.")
+    grant = serializers.SerializerMethodField(help_text="The grant the DfE contribution is paid under.")
+    conditions = ConditionSerializer(many=True, read_only=True)
+    targets = serializers.SerializerMethodField(help_text="Yearly targets, with the actuals reported.")
+    instalments = serializers.SerializerMethodField(help_text="The contribution's payments, in order.")
+    monitoring_reports = ReportSummarySerializer(many=True, read_only=True)
+    withhold_review = serializers.SerializerMethodField(
+        help_text="While the latest assessed report is off track: the instalment up for a withhold "
+        "decision (releasing any instalment then needs an override reason). Null otherwise."
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "authority",
+            "authority_name",
+            "enrolment",
+            "enrolment_status",
+            "signed_on",
+            "published_url",
+            "deficit_at_signing",
+            "total_contribution",
+            "grant",
+            "is_demo",
+            "conditions",
+            "targets",
+            "instalments",
+            "monitoring_reports",
+            "withhold_review",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_grant(self, agreement) -> int | None:
+        grant = getattr(agreement, "contribution", None)
+        return grant.pk if grant else None
+
+    @extend_schema_field(TargetAgainstActualSerializer(many=True))
+    def get_targets(self, agreement):
+        return TargetAgainstActualSerializer(targets_against_actuals(agreement), many=True).data
+
+    @extend_schema_field(InstalmentSerializer(many=True))
+    def get_instalments(self, agreement):
+        return InstalmentSerializer(agreement_instalments(agreement), many=True).data
+
+    @extend_schema_field(WithholdReviewSerializer(allow_null=True))
+    def get_withhold_review(self, agreement):
+        review = off_track_review(agreement)
+        return WithholdReviewSerializer(review).data if review else None
+
+
+# --- Agreements: what is written ---------------------------------------------------------------
+
+
+class TargetInputSerializer(serializers.Serializer):
+    financial_year = FinancialYearField()
+    in_year_balance = MoneyField(help_text="Negative for a deficit.")
+    cumulative_balance = MoneyField(help_text="Negative for a deficit; £0 or more in the last year.")
+
+
+class InstalmentInputSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = MoneyField()
+
+
+class AgreementCreateSerializer(serializers.Serializer):
+    enrolment = ScopedPrimaryKeyRelatedField(
+        queryset=Enrolment.objects.all(), help_text="The accepted or active Safety Valve enrolment."
+    )
+    signed_on = serializers.DateField(help_text="Not in the future.")
+    published_url = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="Where it is published."
+    )
+    deficit_at_signing = MoneyField(help_text="More than £0.")
+    total_contribution = MoneyField(help_text="More than £0, and no more than the deficit.")
+    conditions = serializers.ListField(
+        child=serializers.CharField(max_length=10_000),
+        allow_empty=False,
+        help_text="The reform commitments, in order.",
+    )
+    targets = TargetInputSerializer(
+        many=True,
+        help_text="One per financial year, from the year of signing until the deficit is eliminated.",
+    )
+    instalments = InstalmentInputSerializer(
+        many=True, help_text="The contribution's payments: they add up exactly to total_contribution."
+    )
+    first_report_due = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Default: 3 months after signing."
+    )
+    report_count = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=200,
+        help_text="How many quarterly reports (default: up to the end of the last target year).",
+    )
+
+
+class AgreementFilter(filters.FilterSet):
+    authority = filters.CharFilter(field_name="enrolment__authority__la_code", help_text="LA code.")
+    enrolment_status = filters.ChoiceFilter(field_name="enrolment__status", choices=EnrolmentStatus.choices)
+
+    class Meta:
+        model = Agreement
+        fields = ["authority", "enrolment_status"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List Safety Valve agreements", tags=["agreements"]),
+    retrieve=extend_schema(
+        summary="One agreement: conditions, targets against actuals, instalments, reports",
+        tags=["agreements"],
+    ),
+    create=extend_schema(
+        summary="Record a signed agreement",
+        description="Records the agreement of an accepted or active Safety Valve enrolment with its "
+        "conditions, yearly targets, the DfE contribution (a grant whose instalments add up exactly to "
+        "it) and quarterly monitoring reports; each report and instalment gets its deadline.",
+        tags=["agreements"],
+        request=AgreementCreateSerializer,
+        responses={201: AgreementSerializer},
+    ),
+)
+class AgreementViewSet(ScopedViewSet):
+    """Safety Valve agreements, one per Safety Valve enrolment. Money in pounds; negative is a deficit."""
+
+    queryset = Agreement.objects.all()
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+    ordering_fields = ["signed_on", "enrolment__authority__name", "enrolment__authority__la_code"]
+    ordering = ["enrolment__authority__name", "pk"]
+    required_actions = {"create": Action.MANAGE_AGREEMENT}
+
+    def optimise(self, queryset):
+        return queryset.select_related("enrolment__authority", "contribution").prefetch_related(
+            Prefetch("conditions", queryset=self.visible(AgreementCondition.objects.order_by("number"))),
+            Prefetch("targets", queryset=self.visible(AgreementTarget.objects.order_by("financial_year"))),
+            Prefetch(
+                "monitoring_reports", queryset=self.visible(MonitoringReport.objects.order_by("due_on"))
+            ),
+            Prefetch("contribution__payments", queryset=self.visible(Payment.objects.order_by("number"))),
+        )
+
+    def create(self, request):
+        serializer = AgreementCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        agreement = agreement_create(
+            actor=request.user,
+            enrolment=data["enrolment"],
+            signed_on=data["signed_on"],
+            published_url=data["published_url"],
+            deficit_at_signing=data["deficit_at_signing"],
+            total_contribution=data["total_contribution"],
+            conditions=data["conditions"],
+            targets=[
+                (target["financial_year"], target["in_year_balance"], target["cumulative_balance"])
+                for target in data["targets"]
+            ],
+            instalments=[(instalment["due_on"], instalment["amount"]) for instalment in data["instalments"]],
+            first_report_due=data["first_report_due"],
+            report_count=data["report_count"],
+        )
+        fresh = self.get_queryset().get(pk=agreement.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+# --- Monitoring reports ------------------------------------------------------------------------
+
+
+class MonitoringReportSerializer(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="agreement_id", read_only=True)
+    authority = LaCodeField(source="agreement.enrolment.authority.la_code")
+    authority_name = serializers.CharField(source="agreement.enrolment.authority.name", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="due (not submitted), submitted (awaiting DfE's assessment) or assessed."
+    )
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, allow_null=True)
+    assessed_by = serializers.CharField(source="assessed_by.username", read_only=True, allow_null=True)
+    assessment = serializers.ChoiceField(
+        choices=Assessment.choices, allow_blank=True, read_only=True, help_text="Blank until assessed."
+    )
+
+    class Meta:
+        model = MonitoringReport
+        fields = [
+            "id",
+            "agreement",
+            "authority",
+            "authority_name",
+            "due_on",
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "actual_in_year_balance",
+            "actual_cumulative_balance",
+            "narrative",
+            "assessment",
+            "assessed_at",
+            "assessed_by",
+            "assessment_notes",
+            "is_demo",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.CHOICES))
+    def get_status(self, report) -> str:
+        return report_status(report)
+
+
+class SubmitSerializer(serializers.Serializer):
+    actual_in_year_balance = MoneyField(help_text="Negative for a deficit.")
+    actual_cumulative_balance = MoneyField(help_text="Negative for a deficit.")
+    narrative = serializers.CharField(max_length=50_000, help_text="What happened in the period, and why.")
+
+
+class AssessSerializer(serializers.Serializer):
+    assessment = serializers.ChoiceField(choices=Assessment.choices)
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=50_000,
+        help_text="Needed for at risk and off track: why.",
+    )
+
+
+class AssessmentOutcomeSerializer(serializers.Serializer):
+    report = MonitoringReportSerializer()
+    instalment_for_decision = InstalmentSerializer(
+        allow_null=True,
+        help_text="Off track: the instalment now up for a withhold decision (null otherwise).",
+    )
+
+
+class MonitoringReportFilter(filters.FilterSet):
+    agreement = WholeNumberFilter(field_name="agreement_id", help_text="Agreement id.")
+    authority = filters.CharFilter(field_name=f"{AGREEMENT_AUTHORITY}__la_code", help_text="LA code.")
+    status = filters.ChoiceFilter(choices=ReportStatus.CHOICES, method="filter_status")
+    assessment = filters.ChoiceFilter(choices=Assessment.choices)
+
+    class Meta:
+        model = MonitoringReport
+        fields = ["agreement", "authority", "status", "assessment"]
+
+    def filter_status(self, queryset, name, value):
+        if value == ReportStatus.ASSESSED:
+            return queryset.filter(assessed_at__isnull=False)
+        if value == ReportStatus.SUBMITTED:
+            return queryset.filter(submitted_at__isnull=False, assessed_at__isnull=True)
+        return queryset.filter(submitted_at__isnull=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List monitoring reports", tags=["agreements"]),
+    retrieve=extend_schema(summary="One monitoring report", tags=["agreements"]),
+    submit=extend_schema(
+        operation_id="monitoring_reports_submit",
+        summary="Submit the actual figures (the authority's finance lead)",
+        description="Submits, or until DfE has assessed it resubmits, the report's actual figures and "
+        "narrative. An assessed report answers 409.",
+        tags=["agreements"],
+        request=SubmitSerializer,
+        responses={200: MonitoringReportSerializer},
+    ),
+    assess=extend_schema(
+        operation_id="monitoring_reports_assess",
+        summary="Assess a submitted report (DfE)",
+        description="On track, at risk or off track (the last two with notes), once. Off track puts the "
+        "agreement's next instalment up for a withhold decision. A report not submitted, or already "
+        "assessed, answers 409.",
+        tags=["agreements"],
+        request=AssessSerializer,
+        responses={200: AssessmentOutcomeSerializer},
+    ),
+)
+class MonitoringReportViewSet(ScopedViewSet):
+    """The monitoring reports each agreement's authority owes DfE (quarterly by default)."""
+
+    queryset = MonitoringReport.objects.all()
+    serializer_class = MonitoringReportSerializer
+    filterset_class = MonitoringReportFilter
+    ordering_fields = ["due_on", "submitted_at", "assessed_at", f"{AGREEMENT_AUTHORITY}__name"]
+    ordering = ["due_on", f"{AGREEMENT_AUTHORITY}__name", "pk"]
+    required_actions = {"submit": Action.SUBMIT_MONITORING_REPORT, "assess": Action.ASSESS_MONITORING_REPORT}
+    transition_actions = frozenset({"submit", "assess"})
+
+    def optimise(self, queryset):
+        return queryset.select_related(AGREEMENT_AUTHORITY, "submitted_by", "assessed_by")
+
+    def _fresh(self, report: MonitoringReport) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=report.pk)).data
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        serializer = SubmitSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        report = monitoring_report_submit(actor=request.user, report=report, **serializer.validated_data)
+        return Response(self._fresh(report))
+
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        report = self.get_object()
+        serializer = AssessSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        outcome = monitoring_report_assess(actor=request.user, report=report, **serializer.validated_data)
+        instalment = outcome.instalment_for_decision
+        return Response(
+            {
+                "report": self._fresh(outcome.report),
+                "instalment_for_decision": InstalmentSerializer(instalment).data if instalment else None,
+            }
+        )
