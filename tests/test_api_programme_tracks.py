@@ -183,9 +183,10 @@ def test_a_closed_diagnostic_no_longer_changes():
     grow_diagnostics(1)
     stage = DiagnosticStage.objects.filter(diagnostic__closed_at__isnull=False).order_by("-pk").first()
     error = error_of(
-        api_as("dfe.official").patch(f"{API}/diagnostic-stages/{stage.pk}/", {"notes": "x"}), 400
+        api_as("dfe.official").patch(f"{API}/diagnostic-stages/{stage.pk}/", {"notes": "x"}), 409
     )
     assert "closed" in error["message"]
+    assert error["allowed_transitions"] == []
 
 
 def test_planning_the_completion_flags_a_diagnostic_planned_after_the_programme_date():
@@ -399,7 +400,9 @@ def test_assessing_a_report_not_yet_submitted_answers_409():
     response = api_as("dfe.official").post(
         f"{API}/monitoring-reports/{report.pk}/assess/", {"assessment": "on_track"}
     )
-    assert "has not been submitted" in error_of(response, 409)["message"]
+    error = error_of(response, 409)
+    assert "has not been submitted" in error["message"]
+    assert error["allowed_transitions"] == ["submit"]
 
 
 def test_only_the_authoritys_finance_lead_submits_its_report():

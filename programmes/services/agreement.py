@@ -366,7 +366,7 @@ def _refuse_if_submitted(report: MonitoringReport, *, verb: str) -> None:
         raise TransitionNotAllowed(
             f"The monitoring report due {report.due_on:%-d %B %Y} was submitted on "
             f"{timezone.localdate(report.submitted_at):%-d %B %Y}: a submitted report cannot be {verb}.",
-            allowed=[],
+            allowed=[] if report.assessed_at else ["assess"],
         )
 
 
@@ -462,7 +462,7 @@ def monitoring_report_assess(
         raise TransitionNotAllowed(
             f"The monitoring report due {report.due_on:%-d %B %Y} has not been submitted: only a submitted "
             "report can be assessed.",
-            allowed=[],
+            allowed=["submit"],
         )
     if report.assessed_at is not None:
         raise TransitionNotAllowed(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from portal import access
 from portal.access import Action
-from portal.errors import DomainError
+from portal.errors import DomainError, TransitionNotAllowed
 
 from ..models import (
     DeadlineKind,
@@ -243,8 +243,9 @@ def _lock(queryset):
 
 def _require_open(diagnostic: Diagnostic) -> None:
     if not diagnostic.is_open:
-        raise DomainError(
-            "This Diagnostic is closed (the enrolment was declined or withdrawn): its progress can no longer change."
+        raise TransitionNotAllowed(
+            "This Diagnostic is closed (the enrolment was declined or withdrawn): its progress can no longer change.",
+            allowed=[],
         )
 
 
