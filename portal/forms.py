@@ -15,6 +15,9 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # Django autofocuses the username, which takes screen reader users past the heading and
+        # the explanation; GOV.UK pages leave focus alone (the error summary takes it on errors).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -21,6 +21,8 @@ class TieringProposalForm(forms.Form):
         label="Safety Valve places",
         min_value=0,
         help_text="How many of the highest-ranked authorities to propose for Safety Valve.",
+        # GOV.UK asks for a text input that brings up the numeric keypad, not type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the number of Safety Valve places",
             "invalid": "Enter the number of Safety Valve places as a whole number, like 20",

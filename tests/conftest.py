@@ -1,15 +1,18 @@
 """Shared test set-up: markers for tests that need real services, and faster test settings.
 
 `@pytest.mark.postgres` needs DATABASE_URL to point at PostgreSQL; `@pytest.mark.redis` needs
-CELERY_BROKER_URL (a Redis broker; such tests may start their own Celery worker). Locally, a test
-whose service is not configured is skipped with the reason. With CI=true it fails instead: CI
-provides both services, so a missing one is a broken pipeline, never a silent skip.
+CELERY_BROKER_URL (a Redis broker; such tests may start their own Celery worker);
+`@pytest.mark.browser` needs Chromium at /usr/bin/chromium and the playwright package. Locally, a
+test whose service is not there is skipped with the reason. With CI=true it fails instead: CI
+provides all of them, so a missing one is a broken pipeline, never a silent skip.
 """
 
 import os
 
 import pytest
 from django.conf import settings as django_settings
+
+from tests.browser import missing_browser
 
 # The shared fixtures: reference data and demo accounts in the test database, signed-in clients.
 pytest_plugins = ["tests.fixtures"]
@@ -27,6 +30,8 @@ def _missing_services(item: pytest.Item) -> list[str]:
         missing.append("PostgreSQL (set DATABASE_URL=postgres://...)")
     if item.get_closest_marker("redis") and not django_settings.CELERY_BROKER_URL:
         missing.append("a Redis broker (set CELERY_BROKER_URL=redis://...)")
+    if item.get_closest_marker("browser"):
+        missing += missing_browser()
     return missing
 
 

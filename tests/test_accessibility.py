@@ -1,0 +1,321 @@
+"""Every page of the portal meets WCAG 2.2 AA as far as axe-core can tell, for each role that sees it.
+
+For each role, the test signs in through the real sign-in form of the live portal in headless
+Chromium (driven by Playwright), visits the pages that role sees, and on each page runs the vendored
+axe-core (tests/vendor/axe-core/) with the WCAG 2.0, 2.1 and 2.2 A and AA rules, 320 and 1280
+pixels wide. It also checks that each page has a `lang`, exactly one h1, fetched nothing from
+anywhere but the portal and loaded all it asked for, and that GOV.UK Frontend's scripts started
+without an error. A failure lists every problem on every page the role visited: axe's rule, help
+and the elements at fault.
+
+axe finds perhaps a third to a half of WCAG failures; the rest (keyboard use, focus order,
+meaningful wording, zoom) still need a person with a browser and a screen reader.
+"""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from portal.demo import DEMO_PASSWORD
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# After a frame, so that GOV.UK Frontend has redrawn for a new viewport width (the service
+# navigation folds into a Menu button below 641px).
+RUN_AXE = """async tags => {
+    await new Promise(resolve => requestAnimationFrame(() => resolve()));
+    return axe.run(document, {runOnly: {type: "tag", values: tags}});
+}"""
+# Each page is checked at 320 CSS pixels wide (WCAG's reflow width, the mobile layout) and on a
+# desktop; the desktop comes last, as the width the next page opens at.
+DESKTOP = {"width": 1280, "height": 800}
+VIEWPORTS = {"320px": {"width": 320, "height": 640}, "1280px": DESKTOP}
+# Enough elements per rule to find and fix the template; the count says how many there are in all.
+NODES_SHOWN = 5
+
+
+class BrowserThread:
+    """Playwright in a thread of its own.
+
+    Playwright's sync API leaves an asyncio event loop running in the thread that uses it, and
+    Django then refuses database work in that thread (SynchronousOnlyOperation). So Chromium is
+    started, and every call into it made, in one worker thread; the tests' own thread keeps the
+    database. The live server answers in a third.
+    """
+
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
+        self._playwright = None
+        self._browser = None
+
+    def call(self, function, *args, **kwargs):
+        """`function(browser, *args, **kwargs)` in the browser's thread; its result or its exception."""
+
+        def task():
+            if self._browser is None:
+                from playwright.sync_api import sync_playwright
+
+                self._playwright = sync_playwright().start()
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+            return function(self._browser, *args, **kwargs)
+
+        return self._executor.submit(task).result()
+
+    def proxy(self, target):
+        """`target`, with each of its methods run in the browser's thread."""
+        thread = self
+
+        class Proxy:
+            def __getattr__(self, name):
+                method = getattr(target, name)
+                return lambda *args, **kwargs: thread.call(lambda _browser: method(*args, **kwargs))
+
+        return Proxy()
+
+    def close(self):
+        def stop():
+            if self._browser is not None:
+                self._browser.close()
+                self._playwright.stop()
+
+        self._executor.submit(stop).result()
+        self._executor.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser_thread():
+    thread = BrowserThread()
+    yield thread
+    thread.close()
+
+
+@pytest.fixture
+def demo_data():
+    """A transactional test starts from whatever earlier ones left: load (idempotently) what we need."""
+    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+class Portal:
+    """One browser session on the live portal that checks each page it is shown."""
+
+    def __init__(self, context, base_url: str):
+        self.context = context
+        self.page = context.new_page()
+        self.base_url = base_url
+        self.problems: list[str] = []
+        self.checked: list[str] = []
+        self._requests: list[str] = []
+        self._script_errors: list[str] = []
+        self.page.on("request", lambda request: self._requests.append(request.url))
+        self.page.on("pageerror", lambda error: self._script_errors.append(str(error)))
+        self.page.on("console", self._console)
+        self.page.on("response", self._response)
+        self.page.on("requestfailed", self._request_failed)
+
+    def _console(self, message) -> None:
+        # GOV.UK Frontend reports a component it could not start (a skip link without its target,
+        # an accordion without its sections) with console.log, as "ElementError: ...". Chromium's
+        # own "Failed to load resource" is left to _response, as a 403 or 404 page is expected.
+        if message.text.startswith("Failed to load resource"):
+            return
+        if message.type == "error" or "Error" in message.text:
+            self._script_errors.append(f"console.{message.type}: {message.text.splitlines()[0]}")
+
+    def _request_failed(self, request) -> None:
+        # Leaving a page cancels what it was still loading (often the favicon): not a fault.
+        if request.failure != "net::ERR_ABORTED":
+            self._script_errors.append(f"{request.failure} for {request.url}")
+
+    def _response(self, response) -> None:
+        # The page itself may be an expected 400, 403 or 404; what it loads (CSS, scripts, fonts,
+        # images) must all be there.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self._script_errors.append(f"HTTP {response.status} for {response.url}")
+
+    def visit(self, path: str, status: int = 200) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response.status == status, f"GET {path}: {response.status}, expected {status}"
+        self.check(f"GET {path}")
+
+    def submit(self, button: str, status: int = 200, **fields: str) -> None:
+        """Fill in the form's fields by their labels, press the button and check the page it leads to."""
+        for label, value in fields.items():
+            field = self.page.get_by_label(label, exact=True)
+            if field.evaluate("element => element.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        with self.page.expect_navigation() as navigation:
+            self.page.get_by_role("button", name=button, exact=True).click()
+        response = navigation.value
+        assert response.status == status, f"{button} on {self.page.url}: {response.status}, expected {status}"
+        self.check(f"{button} -> {self.page.url.removeprefix(self.base_url)}")
+
+    def sign_in(self, username: str) -> None:
+        self.page.goto(self.base_url + "/sign-in/")
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(DEMO_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
+        assert self.page.url == self.base_url + "/home/", f"{username} did not get signed in"
+
+    def check(self, label: str) -> None:
+        self.checked.append(label)
+        problems = []
+        lang = self.page.evaluate("document.documentElement.getAttribute('lang')")
+        if not lang:
+            problems.append("the html element has no lang attribute")
+        headings = self.page.locator("h1").count()
+        if headings != 1:
+            problems.append(f"{headings} h1 elements, expected exactly one")
+        foreign = [url for url in self._requests if not url.startswith(self.base_url + "/")]
+        if foreign:
+            problems.append("requests to other hosts: " + ", ".join(foreign))
+        self._requests.clear()
+        if self._script_errors:
+            problems.append("script or loading errors: " + "; ".join(self._script_errors))
+        self._script_errors.clear()
+
+        self.page.add_script_tag(path=AXE)
+        for width, size in VIEWPORTS.items():
+            self.page.set_viewport_size(size)
+            for violation in self.page.evaluate(RUN_AXE, WCAG_22_AA)["violations"]:
+                nodes = violation["nodes"]
+                tags = ", ".join(tag for tag in violation["tags"] if tag.startswith("wcag"))
+                problems.append(
+                    f"axe {violation['id']} ({violation['impact']}) at {width}: {violation['help']} "
+                    f"[{tags}] {violation['helpUrl']}"
+                )
+                for node in nodes[:NODES_SHOWN]:
+                    summary = " ".join((node.get("failureSummary") or "").split())
+                    problems.append(f"    at {' '.join(map(str, node['target']))}: {summary}")
+                if len(nodes) > NODES_SHOWN:
+                    problems.append(f"    and {len(nodes) - NODES_SHOWN} more elements")
+        if problems:
+            self.problems.append(f"{label} ({self.page.title()}):\n  " + "\n  ".join(problems))
+
+    def path(self) -> str:
+        return self.page.url.removeprefix(self.base_url)
+
+    def count(self, selector: str) -> int:
+        return self.page.locator(selector).count()
+
+    def first_link_in(self, selector: str) -> str:
+        return self.page.locator(f"{selector} a").first.get_attribute("href")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# What each role sees, page by page. Each journey starts signed out, in a browser session of its own.
+
+
+def signed_out(portal):
+    portal.visit("/sign-in/")
+    portal.submit("Sign in", Username="dfe.official", Password="not-the-password")
+    assert portal.count(".govuk-error-summary") == 1
+    portal.submit("Sign in", Username="", Password="")  # Nothing entered: an error for each field.
+    assert portal.count(".govuk-error-message") == 2
+    portal.visit("/no-such-page/", status=404)
+
+
+def dfe_official(portal):
+    portal.sign_in("dfe.official")
+    portal.visit("/home/")
+    portal.visit("/authorities/")
+    portal.visit("/authorities/?on=2022-10-01")
+    portal.visit("/authorities/?on=bad")
+    assert portal.count(".govuk-error-summary") == 1 and portal.count("#on-error") == 1
+    portal.visit("/authorities/?include_ended=yes&q=Cumbria")
+    portal.visit("/authorities/207/")
+    portal.visit("/authorities/838/")
+    portal.visit("/programmes/")
+    portal.visit("/programmes/DBV/")
+    portal.visit("/programmes/SV/")
+    portal.visit("/programmes/ESFA/")
+    portal.visit("/steering-group/")
+    portal.visit("/programmes/tiering/")
+    portal.submit("Run the proposal", **{"Reference year": "2020-22", "Safety Valve places": "x"})
+    assert portal.count(".govuk-error-message") == 2
+    portal.submit(
+        "Run the proposal",
+        **{"Reference year": "2020-21", "Safety Valve places": "26", "Figures to use": "published"},
+    )
+    assert re.fullmatch(r"/programmes/tiering/\d+/", portal.path()), portal.path()
+    portal.submit("Approve and send the invitations", status=400)  # No cohort chosen: an error for each tier.
+    assert portal.count(".govuk-error-message") == 3
+    portal.visit("/programmes/tiering/")
+    portal.visit("/authorities/99999/", status=404)
+
+
+def delivery_partner(portal):
+    portal.sign_in("newton.partner")
+    portal.visit("/home/")
+    portal.visit("/authorities/")
+    portal.visit(portal.first_link_in("main table tbody"))
+    portal.visit("/programmes/")
+    portal.visit("/programmes/DBV/")
+    portal.visit("/programmes/tiering/", status=403)
+
+
+def finance_lead(portal):
+    portal.sign_in("la.207")
+    portal.visit("/home/")
+    portal.visit("/authorities/")
+    portal.visit("/authorities/207/")
+    portal.visit("/programmes/")
+    portal.visit("/programmes/DBV/")
+
+
+def safety_valve_finance_lead(portal):
+    portal.sign_in("la.838")
+    portal.visit("/home/")
+    portal.visit("/authorities/838/")
+    portal.visit("/programmes/SV/")
+    portal.visit("/programmes/tiering/", status=403)
+    portal.visit("/authorities/207/", status=404)
+
+
+def steering_group_member(portal):
+    portal.sign_in("ssg.member")
+    portal.visit("/home/")
+    portal.visit("/steering-group/")
+    portal.visit("/programmes/")
+    portal.visit("/programmes/ESFA/")
+
+
+JOURNEYS = [
+    signed_out,
+    dfe_official,
+    delivery_partner,
+    finance_lead,
+    safety_valve_finance_lead,
+    steering_group_member,
+]
+
+
+def test_every_page_meets_wcag_22_aa_for_each_role(browser_thread, live_server, demo_data, subtests):
+    # One test, so the demo data is loaded once (a transactional test empties the database after
+    # it); each role is a subtest, reported on its own.
+    for journey in JOURNEYS:
+        with subtests.test(msg=journey.__name__):
+            portal = browser_thread.call(
+                lambda browser: Portal(browser.new_context(viewport=DESKTOP), live_server.url)
+            )
+            try:
+                journey(browser_thread.proxy(portal))
+            finally:
+                browser_thread.call(lambda _browser, portal=portal: portal.close())
+            assert not portal.problems, (
+                f"{journey.__name__}: {len(portal.problems)} of {len(portal.checked)} pages failed:\n"
+                + "\n".join(portal.problems)
+            )
