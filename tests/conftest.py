@@ -11,6 +11,7 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from tests.browser import missing_browser
 
@@ -56,7 +57,10 @@ def _celery_app_configured():
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Uploaded files go to a folder of the test's own; API throttles count from zero for each test.
+    settings.MEDIA_ROOT = tmp_path
+    cache.clear()
     # A fast hasher: the real ones are deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Pages render {% static %} without a collectstatic manifest (production builds one).

@@ -237,11 +237,6 @@ def csv_upload(rows: list[list], name: str = "contacts.csv") -> SimpleUploadedFi
     return SimpleUploadedFile(name, text.getvalue().encode("utf-8"), content_type="text/csv")
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_an_admin_import_is_a_dry_run_then_a_confirmed_write_naming_the_importer(admin_client, dfe_official):
     rows = [
         ["301", "Di Example", "di@example.invalid", "dcs"],

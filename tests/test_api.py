@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -19,26 +18,16 @@ from portal.models import User
 from programmes.api.enrolments import EnrolmentViewSet
 from programmes.models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, ProposalStatus, Tier
 from programmes.services.enrolment import TRANSITIONS, allowed_transitions
+from tests.api_client import api_client_for, error_of
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-
-
 @pytest.fixture
 def api_for():
-    def client(user: User) -> APIClient:
-        token, _ = Token.objects.get_or_create(user=user)
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return api
-
-    return client
+    return api_client_for
 
 
 @pytest.fixture
@@ -58,13 +47,6 @@ def free_authorities():
         .filter(enrolments__isnull=True)
         .order_by("la_code")[:4]
     )
-
-
-def error_of(response) -> dict:
-    body = response.json()
-    assert set(body) == {"error"}, body
-    assert {"code", "message", "fields"} <= set(body["error"]), body
-    return body["error"]
 
 
 # --- Tokens and me -----------------------------------------------------------------------------

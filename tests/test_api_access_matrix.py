@@ -17,14 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from portal import access
 from portal.api.urls import router
 from portal.models import User
+from tests.api_client import api_client_for
 from tests.api_matrix import ALL, MATRIX, NON_RESOURCE_URL_NAMES, NONE, ROLE_USERS, ROLES, SOME
 
 pytestmark = pytest.mark.django_db
@@ -106,23 +104,6 @@ CASES = _cases()
 
 
 # --- Fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def api_client_for(user: User) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def _viewset(basename):

@@ -14,13 +14,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from authorities.models import DsgFigure, LocalAuthority
 from portal.financial_year import FinancialYear
@@ -50,35 +47,12 @@ from programmes.selectors.trajectory import authority_trajectory
 from programmes.services.diagnostic import diagnostic_stage_update
 from programmes.services.enrolment import enrolment_invite
 from programmes.services.management_plan import plan_years
+from tests.api_client import api_as, error_of
 from tests.api_matrix import PDF_BYTES, grow_agreements, grow_diagnostics, grow_grants
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def api_as(username: str) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}, body
-    return body["error"]
 
 
 def last_actor(record):

@@ -8,17 +8,15 @@ measurements. Growth adds both rows and nested rows (transitions, partners, coho
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from portal import access
 from portal.api.urls import router
 from portal.models import User
 from portal.roles import Role
+from tests.api_client import api_client_for
 from tests.api_matrix import MATRIX, ROLE_USERS, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +24,6 @@ pytestmark = pytest.mark.django_db
 GROWTH = 6
 
 LISTS = [basename for _prefix, _viewset, basename in router.registry]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def _client(user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def _measure(client, url, params=None):
@@ -63,7 +44,7 @@ def test_a_list_answers_in_the_same_number_of_queries_at_two_sizes(basename, rol
     if row.prepare:
         row.prepare()
     user = User.objects.get(username=ROLE_USERS[role])
-    client = _client(user)
+    client = api_client_for(user)
     url = reverse(f"api:{basename}-list")
     model = _viewset(basename).queryset.model
 
@@ -87,7 +68,7 @@ def test_a_detail_answers_in_the_same_number_of_queries_as_its_nested_rows_grow(
         row.prepare()
     viewset = _viewset(basename)
     user = User.objects.get(username=ROLE_USERS[Role.DFE_OFFICIAL])
-    client = _client(user)
+    client = api_client_for(user)
     row.grow(1)
     model = viewset.queryset.model
     target = _target_with_most_nested_rows(basename, model)

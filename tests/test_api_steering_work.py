@@ -10,43 +10,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from portal.models import User
 from portal.roles import Role
 from programmes.models import Deadline, DeadlineKind
 from steering.models import Action, ActionStatus, Meeting, Paper
+from tests.api_client import api_as, error_of
 from tests.api_matrix import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/steering-group"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def api_as(username: str) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    return response.json()["error"]
 
 
 def last_actor(record):
