@@ -40,8 +40,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Django's system checks, and no model change left without its migration. A placeholder
-# SECRET_KEY lets them run with DEBUG off (production's settings) where none is set.
+# Django's system checks, and no model change left without its migration.
 check: venv
-	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-checks-only}" $(BIN)/python manage.py check
-	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-checks-only}" $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run

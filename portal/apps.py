@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal: users and roles"
 
     def ready(self):
-        from . import audit  # noqa: F401 - connects the sign-in audit receivers
+        from . import audit, startup  # noqa: F401 - the sign-in audit receivers and the SECRET_KEY check
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):
