@@ -8,6 +8,7 @@ from programmes.selectors.deadlines import my_deadlines
 from steering.models import SteeringGroup
 
 from . import access
+from .access import Action
 from .roles import Role
 
 
@@ -25,6 +26,7 @@ def home_context(user) -> dict:
         context["authorities"] = authorities
     elif user.role == Role.LA_FINANCE_LEAD:
         context["authority"] = authorities.first()
+    context["can_view_dbv_progress"] = access.can(user, Action.VIEW_DBV_PROGRESS)
     context["deadlines"] = my_deadlines(user=user, today=today)
     if user.role in (Role.DFE_OFFICIAL, Role.STEERING_MEMBER):
         context["steering_group"] = access.visible(user, SteeringGroup.objects.all()).first()

@@ -1,13 +1,14 @@
 """Forms of the programme pages, in GOV.UK style (crispy-forms-gds)."""
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from authorities.models import FigureSource
 from portal.financial_year import FinancialYear
 
-from .models import Cohort, ProgrammeCode
+from .models import Cohort, ProgrammeCode, StageStatus
 
 
 class TieringProposalForm(forms.Form):
@@ -83,4 +84,50 @@ class TieringApprovalForm(forms.Form):
             Field.select("dbv_cohort"),
             Field.select("esfa_cohort"),
             Button("submit", "Approve and send the invitations"),
+        )
+
+
+class DiagnosticStageForm(forms.Form):
+    """Log one Diagnostic stage: its status, planned and actual dates (GOV.UK date inputs) and notes."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=StageStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the stage's status"},
+    )
+    planned_date = DateInputField(
+        label="Planned date",
+        required=False,
+        require_all_fields=False,
+        help_text="When the stage is planned to be done. For example, 27 3 2023. Leave blank if not planned.",
+    )
+    actual_date = DateInputField(
+        label="Actual date",
+        required=False,
+        require_all_fields=False,
+        help_text="When the stage was completed. Needed for a complete stage; it cannot be in the future.",
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, what in (("planned_date", "planned date"), ("actual_date", "actual date")):
+            field = self.fields[name]
+            field.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+            day, month, year = field.fields
+            day.error_messages["incomplete"] = f"The {what} must include a day"
+            month.error_messages["incomplete"] = f"The {what} must include a month"
+            year.error_messages["incomplete"] = f"The {what} must include a year"
+            day.validators[0].message = f"The {what}'s day must be a number, like 27"
+            month.validators[0].message = f"The {what}'s month must be a number, like 3"
+            year.validators[0].message = f"The {what}'s year must be a number, like 2023"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("status", legend_size=Size.MEDIUM),
+            Field("planned_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Field("actual_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Field.textarea("notes", label_size=Size.MEDIUM),
+            Button("submit", "Save stage"),
         )

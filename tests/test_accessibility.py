@@ -20,6 +20,7 @@ import pytest
 from django.core.management import call_command
 
 from portal.demo import DEMO_PASSWORD
+from programmes.models import Diagnostic, DiagnosticStage
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -147,11 +148,17 @@ class Portal:
         self.check(f"GET {path}")
 
     def submit(self, button: str, status: int = 200, **fields: str) -> None:
-        """Fill in the form's fields by their labels, press the button and check the page it leads to."""
+        """Fill in the form's fields by their labels, press the button and check the page it leads to.
+
+        A radio or checkbox named by its label is chosen (whatever value is given for it).
+        """
         for label, value in fields.items():
             field = self.page.get_by_label(label, exact=True)
-            if field.evaluate("element => element.tagName") == "SELECT":
+            kind = field.evaluate("element => element.tagName + ':' + (element.type || '')")
+            if kind.startswith("SELECT:"):
                 field.select_option(value)
+            elif kind in ("INPUT:radio", "INPUT:checkbox"):
+                field.check()  # A radio or checkbox is chosen by its label; the value is ignored.
             else:
                 field.fill(value)
         with self.page.expect_navigation() as navigation:
@@ -219,6 +226,27 @@ class Portal:
 # What each role sees, page by page. Each journey starts signed out, in a browser session of its own.
 
 
+def _open_stage_without_actual_date(organisation: str | None = None) -> str:
+    """The form of a stage of an open DBV Diagnostic with no actual date yet: marking it complete fails."""
+    stages = DiagnosticStage.objects.filter(
+        actual_date__isnull=True,
+        diagnostic__closed_at__isnull=True,
+        diagnostic__enrolment__cohort__programme__code="DBV",
+    )
+    if organisation:
+        stages = stages.filter(diagnostic__enrolment__partner_assignments__organisation=organisation)
+    stage = stages.select_related("definition").order_by("diagnostic_id", "definition__number").first()
+    return f"/programmes/diagnostics/{stage.diagnostic_id}/stages/{stage.definition.number}/"
+
+
+def log_a_stage_wrongly(portal, stage_form: str) -> None:
+    """The Diagnostic page, the stage form, and the form again after marking it complete without a date."""
+    portal.visit(stage_form.split("stages/")[0])
+    portal.visit(stage_form)
+    portal.submit("Save stage", status=400, Complete="yes")
+    assert portal.count(".govuk-error-summary") == 1 and portal.count(".govuk-error-message") == 1
+
+
 def signed_out(portal):
     portal.visit("/sign-in/")
     portal.submit("Sign in", Username="dfe.official", Password="not-the-password")
@@ -255,6 +283,8 @@ def dfe_official(portal):
     assert portal.count(".govuk-error-message") == 3
     portal.visit("/programmes/tiering/")
     portal.visit("/authorities/99999/", status=404)
+    portal.visit("/programmes/DBV/progress/")
+    log_a_stage_wrongly(portal, _open_stage_without_actual_date())
 
 
 def delivery_partner(portal):
@@ -265,6 +295,9 @@ def delivery_partner(portal):
     portal.visit("/programmes/")
     portal.visit("/programmes/DBV/")
     portal.visit("/programmes/tiering/", status=403)
+    portal.visit("/programmes/DBV/progress/")
+    portal.visit(portal.first_link_in("main table tbody"))
+    log_a_stage_wrongly(portal, _open_stage_without_actual_date("newton"))
 
 
 def finance_lead(portal):
@@ -274,6 +307,12 @@ def finance_lead(portal):
     portal.visit("/authorities/207/")
     portal.visit("/programmes/")
     portal.visit("/programmes/DBV/")
+    portal.visit("/programmes/DBV/progress/", status=403)
+    own = Diagnostic.objects.get(
+        enrolment__authority__la_code="207", enrolment__cohort__programme__code="DBV"
+    )
+    portal.visit(f"/programmes/diagnostics/{own.pk}/")
+    portal.visit(f"/programmes/diagnostics/{own.pk}/stages/3/", status=403)
 
 
 def safety_valve_finance_lead(portal):
@@ -291,6 +330,7 @@ def steering_group_member(portal):
     portal.visit("/steering-group/")
     portal.visit("/programmes/")
     portal.visit("/programmes/ESFA/")
+    portal.visit("/programmes/DBV/progress/")
 
 
 JOURNEYS = [

@@ -25,6 +25,7 @@ from ..models import (
     DiagnosticStageDefinition,
     ProgrammeCode,
     StageStatus,
+    StakeholderEngagement,
     TrainingSession,
 )
 
@@ -46,8 +47,20 @@ def diagnostic_list(*, user) -> QuerySet:
 
 
 def diagnostic_detail(*, user, pk: int) -> Diagnostic:
-    """One Diagnostic within the user's scope (404 otherwise), with its stages, engagements and training."""
-    queryset = _with_detail(Diagnostic.objects.all()).prefetch_related("engagements", "training_sessions")
+    """One Diagnostic within the user's scope (404 otherwise), with its stages, engagements and training,
+    and who logged each."""
+    queryset = Diagnostic.objects.select_related(
+        "enrolment__authority", "enrolment__cohort__programme"
+    ).prefetch_related(
+        Prefetch(
+            "stages",
+            queryset=DiagnosticStage.objects.select_related("definition", "logged_by").order_by(
+                "definition__number"
+            ),
+        ),
+        Prefetch("engagements", queryset=StakeholderEngagement.objects.select_related("logged_by")),
+        Prefetch("training_sessions", queryset=TrainingSession.objects.select_related("logged_by")),
+    )
     return access.get_visible_or_404(user, queryset, pk=pk)
 
 

@@ -27,4 +27,13 @@ def programme_list_view(request):
 def programme_detail_view(request, code):
     programme = programme_detail(user=request.user, code=code)
     stages = diagnostic_stages(user=request.user) if programme.code == ProgrammeCode.DBV else None
-    return render(request, "programmes/detail.html", {"programme": programme, "stages": stages})
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "programme": programme,
+            "stages": stages,
+            "can_view_dbv_progress": programme.code == ProgrammeCode.DBV
+            and access.can(request.user, Action.VIEW_DBV_PROGRESS),
+        },
+    )
