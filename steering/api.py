@@ -229,14 +229,11 @@ class MeetingViewSet(ScopedViewSet):
             Prefetch("papers", queryset=papers), Prefetch("actions", queryset=actions)
         )
 
-    def _answer(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data, status=code)
-
     def create(self, request):
         serializer = MeetingWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         meeting = meeting_create(actor=request.user, group=_the_group(), **serializer.validated_data)
-        return self._answer(meeting, status.HTTP_201_CREATED)
+        return self.answer(meeting, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         meeting = self.get_object()
@@ -245,7 +242,7 @@ class MeetingViewSet(ScopedViewSet):
         )
         serializer.is_valid(raise_exception=True)
         meeting = meeting_update(actor=request.user, meeting=meeting, **serializer.validated_data)
-        return self._answer(meeting)
+        return self.answer(meeting)
 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def papers(self, request, pk=None):
@@ -416,15 +413,11 @@ class ActionViewSet(ScopedViewSet):
     def optimise(self, queryset):
         return queryset.select_related("owner")
 
-    def _answer(self, steering_action: Action, code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=steering_action.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
     def create(self, request):
         serializer = ActionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         steering_action = action_create(actor=request.user, group=_the_group(), **serializer.validated_data)
-        return self._answer(steering_action, status.HTTP_201_CREATED)
+        return self.answer(steering_action, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         steering_action = self.get_object()
@@ -433,7 +426,7 @@ class ActionViewSet(ScopedViewSet):
         steering_action = action_update(
             actor=request.user, action=steering_action, **serializer.validated_data
         )
-        return self._answer(steering_action)
+        return self.answer(steering_action)
 
     def destroy(self, request, pk=None):
         action_delete(actor=request.user, action=self.get_object())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
 from portal import access
 
@@ -43,6 +44,11 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_object(self):
         self._check_lookup_value()
         return super().get_object()
+
+    def answer(self, record: models.Model, code: int = status.HTTP_200_OK) -> Response:
+        """The record after a write, as the caller now sees it (re-read through the scoped rows)."""
+        fresh = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
 
     def _check_lookup_value(self) -> None:
         """A lookup value the field cannot hold answers 404, like any other absent record."""

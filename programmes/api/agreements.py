@@ -291,8 +291,7 @@ class AgreementViewSet(ScopedViewSet):
             first_report_due=data["first_report_due"],
             report_count=data["report_count"],
         )
-        fresh = self.get_queryset().get(pk=agreement.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(agreement, status.HTTP_201_CREATED)
 
 
 # --- Monitoring reports ------------------------------------------------------------------------

@@ -375,8 +375,7 @@ class EngagementViewSet(ScopedViewSet):
         serializer = EngagementCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         engagement = engagement_log(actor=request.user, **serializer.validated_data)
-        fresh = self.get_queryset().get(pk=engagement.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(engagement, status.HTTP_201_CREATED)
 
 
 # --- Training sessions -------------------------------------------------------------------------
@@ -473,5 +472,4 @@ class TrainingSessionViewSet(ScopedViewSet):
         serializer = TrainingSessionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         session = training_session_log(actor=request.user, **serializer.validated_data)
-        fresh = self.get_queryset().get(pk=session.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(session, status.HTTP_201_CREATED)

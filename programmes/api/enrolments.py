@@ -243,10 +243,6 @@ class EnrolmentViewSet(ScopedViewSet):
             )
         )
 
-    def _answer(self, enrolment: Enrolment, code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=enrolment.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
-
     def create(self, request):
         serializer = InviteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -258,7 +254,7 @@ class EnrolmentViewSet(ScopedViewSet):
             reason=data["reason"],
             partners=list(dict.fromkeys(data["partners"])),
         )
-        return self._answer(enrolment, status.HTTP_201_CREATED)
+        return self.answer(enrolment, status.HTTP_201_CREATED)
 
     def _transition(self, request, name: str) -> Response:
         enrolment = self.get_object()
@@ -270,7 +266,7 @@ class EnrolmentViewSet(ScopedViewSet):
             transition=name,
             reason=serializer.validated_data["reason"],
         )
-        return self._answer(enrolment)
+        return self.answer(enrolment)
 
     accept = _transition_action("accept")
     decline = _transition_action("decline")
@@ -289,4 +285,4 @@ class EnrolmentViewSet(ScopedViewSet):
             authority=serializer.validated_data["authority"],
             reason=serializer.validated_data["reason"],
         )
-        return self._answer(replacement, status.HTTP_201_CREATED)
+        return self.answer(replacement, status.HTTP_201_CREATED)

@@ -180,8 +180,7 @@ class GrantViewSet(ScopedViewSet):
                 awarded_on=data["awarded_on"],
                 payments=[(payment["due_on"], payment["amount"]) for payment in data["payments"]],
             )
-        fresh = self.get_queryset().get(pk=grant.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(grant, status.HTTP_201_CREATED)
 
 
 # --- Payments ----------------------------------------------------------------------------------

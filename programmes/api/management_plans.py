@@ -238,8 +238,7 @@ class ManagementPlanViewSet(FileDownloadMixin, ScopedViewSet):
                     (row["financial_year"], row["in_year_balance"], row["cumulative_balance"]) for row in rows
                 ],
             )
-        fresh = self.get_queryset().get(pk=plan.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(plan, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):

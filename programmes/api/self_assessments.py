@@ -12,7 +12,6 @@ from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.response import Response
 
 from portal.access import Action
 from portal.api.domain import fields_renamed
@@ -124,5 +123,4 @@ class SelfAssessmentViewSet(ScopedViewSet):
                 authority=authority,
                 answers={row["focus_area"]: (row["rating"], row["answer"]) for row in rows},
             )
-        fresh = self.get_queryset().get(pk=assessment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(assessment, status.HTTP_201_CREATED)

@@ -237,17 +237,11 @@ class TieringProposalViewSet(ScopedViewSet):
             queryset = queryset.prefetch_related(Prefetch("placements", queryset=placements))
         return queryset
 
-    def _answer(self, proposal, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=proposal.pk)
-        return Response(
-            TieringProposalDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
-        )
-
     def create(self, request):
         serializer = ProposeSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         proposal = tiering_propose(actor=request.user, **serializer.validated_data)
-        return self._answer(proposal, status.HTTP_201_CREATED)
+        return self.answer(proposal, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
