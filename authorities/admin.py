@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.access import Action
+from portal.access import Permission
 from portal.admin_site import PortalImportExportMixin, PortalInline, PortalModelAdmin
 
 from .models import AuthorityAlias, Contact, DsgFigure, GssCode, LocalAuthority, Region, Succession
@@ -10,18 +10,18 @@ from .resources import ContactResource, DsgFigureResource, LocalAuthorityResourc
 
 class GssCodeInline(PortalInline):
     model = GssCode
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
 
 
 class AliasInline(PortalInline):
     model = AuthorityAlias
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     fields = ["name", "source"]
 
 
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     resource_classes = [LocalAuthorityResource]
     list_display = ["name", "la_code", "gss_code", "region", "la_type", "operated_from", "operated_until"]
     list_filter = ["region", "la_type"]
@@ -32,20 +32,20 @@ class LocalAuthorityAdmin(PortalImportExportMixin, PortalModelAdmin, SimpleHisto
 
 @admin.register(Region)
 class RegionAdmin(PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     list_display = ["name", "gss_code"]
 
 
 @admin.register(Succession)
 class SuccessionAdmin(PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     list_display = ["predecessor", "successor", "effective_on"]
     list_select_related = ["predecessor", "successor"]
 
 
 @admin.register(Contact)
 class ContactAdmin(PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     resource_classes = [ContactResource]
     list_display = ["name", "role", "email", "authority", "user"]
     list_filter = ["role"]
@@ -56,7 +56,7 @@ class ContactAdmin(PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin
 
 @admin.register(DsgFigure)
 class DsgFigureAdmin(PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_AUTHORITIES
+    manage_action = Permission.MANAGE_AUTHORITIES
     resource_classes = [DsgFigureResource]
     list_display = [
         "authority",

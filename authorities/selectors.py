@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from portal import access
 
-from .models import Contact, DsgFigure, LocalAuthority
+from .models import LocalAuthority
 
 
 def authority_list(*, user, search: str = "", region: str = "", operating_on: date | None = None) -> QuerySet:
@@ -25,29 +25,3 @@ def authority_list(*, user, search: str = "", region: str = "", operating_on: da
     if operating_on:
         authorities = authorities.operating_on(operating_on)
     return authorities
-
-
-def authority_detail(*, user, la_code: str) -> LocalAuthority:
-    """One authority with what its page shows, each list already narrowed to what the user may see."""
-    from programmes.models import Enrolment, EnrolmentTransition
-
-    queryset = LocalAuthority.objects.select_related("region").prefetch_related(
-        "gss_codes",
-        "aliases",
-        "successors",
-        "predecessors",
-        Prefetch(
-            "enrolments",
-            queryset=access.visible(user, Enrolment.objects.select_related("cohort__programme"))
-            .prefetch_related(
-                Prefetch("transitions", queryset=EnrolmentTransition.objects.select_related("actor"))
-            )
-            .order_by("-created_at"),
-        ),
-        Prefetch("contacts", queryset=access.visible(user, Contact.objects.all())),
-        Prefetch(
-            "dsg_figures",
-            queryset=access.visible(user, DsgFigure.objects.order_by("-financial_year", "source")),
-        ),
-    )
-    return access.get_visible_or_404(user, queryset, la_code=la_code)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from .models import Region
-from .selectors import authority_detail, authority_list
+from .selectors import authority_list
 
 
 @login_required
@@ -33,15 +33,6 @@ def authority_list_view(request):
             "on": on,
             "on_error": request.GET.get("on") and not on,
         },
-    )
-
-
-@login_required
-def authority_detail_view(request, la_code):
-    return render(
-        request,
-        "authorities/detail.html",
-        {"authority": authority_detail(user=request.user, la_code=la_code)},
     )
 
 

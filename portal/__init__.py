@@ -1,5 +1,2 @@
-"""The portal's project package: settings, URLs, the Celery app, users, roles and the access policy."""
-
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+"""The kernel: users and roles, the access policy, money and financial years, history, audit, import
+machinery and the API base classes. It imports no app (docs/decisions/0017-layers.md)."""

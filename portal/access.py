@@ -23,7 +23,7 @@ from .audit import audit
 from .roles import Role
 
 
-class Action(StrEnum):
+class Permission(StrEnum):
     USE_ADMIN = "use_admin"
     VIEW_HISTORY = "view_history"
     IMPORT_DATA = "import_data"
@@ -36,7 +36,6 @@ class Action(StrEnum):
     ASSESS_MONITORING_REPORT = "assess_monitoring_report"
     DECIDE_PAYMENT = "decide_payment"
     AWARD_GRANT = "award_grant"
-    SUBMIT_DSG_RETURN = "submit_dsg_return"
     SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
     SUBMIT_MANAGEMENT_PLAN = "submit_management_plan"
     REVIEW_MANAGEMENT_PLAN = "review_management_plan"
@@ -87,39 +86,40 @@ def can_see(user, obj: Model) -> bool:
     return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
-def _partner_enrolments(user) -> QuerySet:
-    """Ids of the DBV enrolments assigned to the partner's organisation."""
-    from programmes.models import PartnerAssignment
-
-    return PartnerAssignment.objects.filter(
-        organisation=user.organisation, enrolment__cohort__programme__code="DBV"
-    ).values("enrolment_id")
+def _path(*parts: str) -> str:
+    return "__".join(part for part in parts if part)
 
 
-def _partner_authorities(user) -> QuerySet:
-    """Ids of the authorities whose DBV enrolment is assigned to the partner's organisation."""
-    from programmes.models import PartnerAssignment
+def _dbv_assigned_to(user, enrolment: str) -> dict:
+    """Lookups for "the DBV enrolment at `enrolment` is assigned to the partner's organisation"."""
+    return {
+        _path(enrolment, "partner_assignments__organisation"): user.organisation,
+        _path(enrolment, "cohort__programme__code"): "DBV",
+    }
 
-    return PartnerAssignment.objects.filter(
-        organisation=user.organisation, enrolment__cohort__programme__code="DBV"
-    ).values("enrolment__authority_id")
+
+def _rows_where(queryset: QuerySet, **lookups) -> QuerySet:
+    # Through a to-many relation a row can match more than once: keep each row once, by its key.
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(**lookups).values("pk"))
 
 
 def _authority_records(authority: str, *, partners: str | None = None) -> ScopeRule:
-    """Records of one authority, reached from the row by the lookup `authority`.
+    """Records of one authority, reached from the row by the lookup path `authority` ("" for the
+    authority itself).
 
     LA finance leads see their own authority's. Delivery partners see them only where `partners`
-    is given: "authority" for any record of an assigned authority, or a lookup to the record's
-    enrolment for records of the assigned DBV enrolment only.
+    is given: "authority" for any record of an authority with a DBV enrolment assigned to them, or
+    the lookup path to the record's enrolment ("" for an enrolment itself) for records of that
+    assigned DBV enrolment only. Paths only: the policy imports no app (docs/decisions/0017-layers.md).
     """
 
     def rule(user, queryset: QuerySet) -> QuerySet:
         if user.role == Role.LA_FINANCE_LEAD:
-            return queryset.filter(**{authority: user.authority_id})
+            return queryset.filter(**{_path(authority, "pk"): user.authority_id})
         if user.role == Role.DELIVERY_PARTNER and partners == "authority":
-            return queryset.filter(**{f"{authority}__in": _partner_authorities(user)})
-        if user.role == Role.DELIVERY_PARTNER and partners:
-            return queryset.filter(**{f"{partners}__in": _partner_enrolments(user)})
+            return _rows_where(queryset, **_dbv_assigned_to(user, _path(authority, "enrolments")))
+        if user.role == Role.DELIVERY_PARTNER and partners is not None:
+            return _rows_where(queryset, **_dbv_assigned_to(user, partners))
         return queryset.none()
 
     return rule
@@ -140,9 +140,8 @@ def _deadlines(user, queryset: QuerySet) -> QuerySet:
     if user.role == Role.LA_FINANCE_LEAD:
         return queryset.filter(mine | Q(authority_id=user.authority_id))
     if user.role == Role.DELIVERY_PARTNER:
-        return queryset.filter(
-            mine | Q(owner_group="delivery_partners", authority_id__in=_partner_authorities(user))
-        )
+        assigned = _rows_where(queryset, **_dbv_assigned_to(user, "authority__enrolments"))
+        return queryset.filter(mine | Q(owner_group="delivery_partners", pk__in=assigned.values("pk")))
     return queryset.filter(mine)
 
 
@@ -165,41 +164,35 @@ _SCOPES.update(
 )
 _SCOPES.update(
     {
-        "authorities.LocalAuthority": _authority_records("pk", partners="authority"),
-        "authorities.GssCode": _authority_records("authority_id", partners="authority"),
-        "authorities.AuthorityAlias": _authority_records("authority_id", partners="authority"),
-        "authorities.Contact": _authority_records("authority_id", partners="authority"),
-        "authorities.DsgFigure": _authority_records("authority_id", partners="authority"),
-        "programmes.Enrolment": _authority_records("authority_id", partners="pk"),
-        "programmes.EnrolmentTransition": _authority_records(
-            "enrolment__authority_id", partners="enrolment_id"
-        ),
-        "programmes.PartnerAssignment": _authority_records(
-            "enrolment__authority_id", partners="enrolment_id"
-        ),
-        "programmes.Diagnostic": _authority_records("enrolment__authority_id", partners="enrolment_id"),
+        "authorities.LocalAuthority": _authority_records("", partners="authority"),
+        "authorities.GssCode": _authority_records("authority", partners="authority"),
+        "authorities.AuthorityAlias": _authority_records("authority", partners="authority"),
+        "authorities.Contact": _authority_records("authority", partners="authority"),
+        "authorities.DsgFigure": _authority_records("authority", partners="authority"),
+        "programmes.Enrolment": _authority_records("authority", partners=""),
+        "programmes.EnrolmentTransition": _authority_records("enrolment__authority", partners="enrolment"),
+        "programmes.PartnerAssignment": _authority_records("enrolment__authority", partners="enrolment"),
+        "programmes.Diagnostic": _authority_records("enrolment__authority", partners="enrolment"),
         "programmes.DiagnosticStage": _authority_records(
-            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+            "diagnostic__enrolment__authority", partners="diagnostic__enrolment"
         ),
         "programmes.StakeholderEngagement": _authority_records(
-            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+            "diagnostic__enrolment__authority", partners="diagnostic__enrolment"
         ),
         "programmes.TrainingSession": _authority_records(
-            "diagnostic__enrolment__authority_id", partners="diagnostic__enrolment_id"
+            "diagnostic__enrolment__authority", partners="diagnostic__enrolment"
         ),
-        "programmes.Grant": _authority_records("enrolment__authority_id", partners="enrolment_id"),
-        "programmes.Payment": _authority_records(
-            "grant__enrolment__authority_id", partners="grant__enrolment_id"
-        ),
-        "programmes.Agreement": _authority_records("enrolment__authority_id"),
-        "programmes.AgreementCondition": _authority_records("agreement__enrolment__authority_id"),
-        "programmes.AgreementTarget": _authority_records("agreement__enrolment__authority_id"),
-        "programmes.MonitoringReport": _authority_records("agreement__enrolment__authority_id"),
-        "programmes.SelfAssessment": _authority_records("authority_id"),
-        "programmes.SelfAssessmentAnswer": _authority_records("self_assessment__authority_id"),
-        "programmes.ManagementPlan": _authority_records("enrolment__authority_id"),
-        "programmes.ManagementPlanForecast": _authority_records("plan__enrolment__authority_id"),
-        "programmes.Deadline": _deadlines,
+        "programmes.Grant": _authority_records("enrolment__authority", partners="enrolment"),
+        "programmes.Payment": _authority_records("grant__enrolment__authority", partners="grant__enrolment"),
+        "programmes.Agreement": _authority_records("enrolment__authority"),
+        "programmes.AgreementCondition": _authority_records("agreement__enrolment__authority"),
+        "programmes.AgreementTarget": _authority_records("agreement__enrolment__authority"),
+        "programmes.MonitoringReport": _authority_records("agreement__enrolment__authority"),
+        "programmes.SelfAssessment": _authority_records("authority"),
+        "programmes.SelfAssessmentAnswer": _authority_records("self_assessment__authority"),
+        "programmes.ManagementPlan": _authority_records("enrolment__authority"),
+        "programmes.ManagementPlanForecast": _authority_records("plan__enrolment__authority"),
+        "deadlines.Deadline": _deadlines,
         "steering.Meeting": _steering_group_work,
         "steering.Paper": _steering_group_work,
         "steering.Action": _steering_group_work,
@@ -210,37 +203,36 @@ _SCOPES.update(
 # --- What a user may do ---------------------------------------------------------------------
 
 _ROLES_FOR = {
-    Action.USE_ADMIN: {Role.DFE_OFFICIAL},
-    Action.VIEW_HISTORY: {Role.DFE_OFFICIAL},
-    Action.IMPORT_DATA: {Role.DFE_OFFICIAL},
-    Action.MANAGE_AUTHORITIES: {Role.DFE_OFFICIAL},
-    Action.MANAGE_ENROLMENT: {Role.DFE_OFFICIAL},
-    Action.LOG_DIAGNOSTIC_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER},
-    Action.VIEW_DBV_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER, Role.STEERING_MEMBER},
-    Action.MANAGE_AGREEMENT: {Role.DFE_OFFICIAL},
-    Action.SUBMIT_MONITORING_REPORT: {Role.LA_FINANCE_LEAD},
-    Action.ASSESS_MONITORING_REPORT: {Role.DFE_OFFICIAL},
-    Action.DECIDE_PAYMENT: {Role.DFE_OFFICIAL},
-    Action.AWARD_GRANT: {Role.DFE_OFFICIAL},
-    Action.SUBMIT_DSG_RETURN: {Role.LA_FINANCE_LEAD},
-    Action.SUBMIT_SELF_ASSESSMENT: {Role.LA_FINANCE_LEAD},
-    Action.SUBMIT_MANAGEMENT_PLAN: {Role.LA_FINANCE_LEAD},
-    Action.REVIEW_MANAGEMENT_PLAN: {Role.DFE_OFFICIAL},
-    Action.MANAGE_STEERING_GROUP: {Role.DFE_OFFICIAL},
-    Action.UPDATE_STEERING_ACTION: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
-    Action.VIEW_STEERING_GROUP_WORK: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
+    Permission.USE_ADMIN: {Role.DFE_OFFICIAL},
+    Permission.VIEW_HISTORY: {Role.DFE_OFFICIAL},
+    Permission.IMPORT_DATA: {Role.DFE_OFFICIAL},
+    Permission.MANAGE_AUTHORITIES: {Role.DFE_OFFICIAL},
+    Permission.MANAGE_ENROLMENT: {Role.DFE_OFFICIAL},
+    Permission.LOG_DIAGNOSTIC_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER},
+    Permission.VIEW_DBV_PROGRESS: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER, Role.STEERING_MEMBER},
+    Permission.MANAGE_AGREEMENT: {Role.DFE_OFFICIAL},
+    Permission.SUBMIT_MONITORING_REPORT: {Role.LA_FINANCE_LEAD},
+    Permission.ASSESS_MONITORING_REPORT: {Role.DFE_OFFICIAL},
+    Permission.DECIDE_PAYMENT: {Role.DFE_OFFICIAL},
+    Permission.AWARD_GRANT: {Role.DFE_OFFICIAL},
+    Permission.SUBMIT_SELF_ASSESSMENT: {Role.LA_FINANCE_LEAD},
+    Permission.SUBMIT_MANAGEMENT_PLAN: {Role.LA_FINANCE_LEAD},
+    Permission.REVIEW_MANAGEMENT_PLAN: {Role.DFE_OFFICIAL},
+    Permission.MANAGE_STEERING_GROUP: {Role.DFE_OFFICIAL},
+    Permission.UPDATE_STEERING_ACTION: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
+    Permission.VIEW_STEERING_GROUP_WORK: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
 }
 
 # Actions on one object that need more than seeing it and having the role.
-_OBJECT_RULES: dict[Action, Callable[[object, Model], bool]] = {
+_OBJECT_RULES: dict[Permission, Callable[[object, Model], bool]] = {
     # A steering member updates only the actions assigned to them.
-    Action.UPDATE_STEERING_ACTION: lambda user, action: (
+    Permission.UPDATE_STEERING_ACTION: lambda user, action: (
         user.role == Role.DFE_OFFICIAL or action.owner_id == user.pk
     ),
 }
 
 
-def can(user, action: Action, obj: Model | None = None) -> bool:
+def can(user, action: Permission, obj: Model | None = None) -> bool:
     if action not in _ROLES_FOR:
         raise ValueError(f"The access policy has no rule for {action!r}.")
     if _is_system(user):
@@ -255,7 +247,7 @@ def can(user, action: Action, obj: Model | None = None) -> bool:
     return object_rule(user, obj) if object_rule else True
 
 
-def require(user, action: Action, obj: Model | None = None) -> None:
+def require(user, action: Permission, obj: Model | None = None) -> None:
     """Raise Http404 when `obj` is out of the user's scope, PermissionDenied when visible but not allowed."""
     if _is_system(user):
         return
@@ -267,7 +259,7 @@ def require(user, action: Action, obj: Model | None = None) -> None:
         raise PermissionDenied(f"You do not have permission to {action.value.replace('_', ' ')}.")
 
 
-def _refused(user, action: Action, obj: Model | None, why: str) -> None:
+def _refused(user, action: Permission, obj: Model | None, why: str) -> None:
     target = f"{obj._meta.label}:{obj.pk}" if obj is not None else "-"
     audit.warning(
         "refused user=%s action=%s object=%s (%s)", getattr(user, "username", None), action, target, why

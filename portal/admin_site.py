@@ -25,7 +25,7 @@ class PortalAdminSite(admin.AdminSite):
     index_title = "Records"
 
     def has_permission(self, request):
-        return access.can(request.user, access.Action.USE_ADMIN)
+        return access.can(request.user, access.Permission.USE_ADMIN)
 
 
 class PortalModelAdmin(admin.ModelAdmin):
@@ -35,10 +35,10 @@ class PortalModelAdmin(admin.ModelAdmin):
         return access.visible(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return access.can(request.user, access.Action.USE_ADMIN)
+        return access.can(request.user, access.Permission.USE_ADMIN)
 
     def has_view_permission(self, request, obj=None):
-        return access.can(request.user, access.Action.USE_ADMIN, obj)
+        return access.can(request.user, access.Permission.USE_ADMIN, obj)
 
     def has_add_permission(self, request):
         return access.can(request.user, self.manage_action)
@@ -49,20 +49,20 @@ class PortalModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return access.can(request.user, self.manage_action, obj)
 
-    manage_action = access.Action.USE_ADMIN
+    manage_action = access.Permission.USE_ADMIN
 
 
 class PortalInline(admin.TabularInline):
     """An inline that asks the access policy, like PortalModelAdmin (not Django's permission flags)."""
 
     extra = 0
-    manage_action = access.Action.USE_ADMIN
+    manage_action = access.Permission.USE_ADMIN
 
     def get_queryset(self, request):
         return access.visible(request.user, super().get_queryset(request))
 
     def has_view_permission(self, request, obj=None):
-        return access.can(request.user, access.Action.USE_ADMIN)
+        return access.can(request.user, access.Permission.USE_ADMIN)
 
     def has_add_permission(self, request, obj=None):
         return access.can(request.user, self.manage_action)
@@ -154,10 +154,10 @@ class PortalImportExportMixin(ImportExportMixin):
     export_formats = [CsvFormat, XlsxFormat]
 
     def has_import_permission(self, request):
-        return access.can(request.user, access.Action.IMPORT_DATA)
+        return access.can(request.user, access.Permission.IMPORT_DATA)
 
     def has_export_permission(self, request):
-        return access.can(request.user, access.Action.USE_ADMIN)
+        return access.can(request.user, access.Permission.USE_ADMIN)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"actor": request.user}

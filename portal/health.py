@@ -27,7 +27,7 @@ def broker_state() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
         return NOT_CONFIGURED
-    from portal.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as conn:

@@ -1,6 +1,6 @@
 """What changed, by whom and when: readable before/after values from django-simple-history rows (SPEC §4.12).
 
-Only people the access policy lets view history see it (Action.VIEW_HISTORY, on an object they can see).
+Only people the access policy lets view history see it (Permission.VIEW_HISTORY, on an object they can see).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.db.models import Field, Model
 from django.utils import formats, timezone
 
 from . import access
-from .access import Action
+from .access import Permission
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -122,7 +122,7 @@ def history_for(*, user, obj: Model) -> list[HistoryEntry]:
     404 if `obj` is out of the user's scope, 403 if they may see it but not its history. Runs in a
     fixed number of queries: the rows with their users, then one per model a foreign key points at.
     """
-    access.require(user, Action.VIEW_HISTORY, obj)
+    access.require(user, Permission.VIEW_HISTORY, obj)
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
     raws = [
         _raw_changes(record, records[index + 1] if index + 1 < len(records) else None)

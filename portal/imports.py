@@ -32,7 +32,7 @@ from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from . import access
-from .access import Action
+from .access import Permission
 from .errors import DomainError
 from .financial_year import FinancialYear
 
@@ -308,7 +308,7 @@ class PortalResource(resources.ModelResource):
 
     def import_data(self, dataset, dry_run=False, **kwargs) -> Result:
         """Import every row or none: any row's error, or a dry run, rolls the whole file back."""
-        access.require(self.actor, Action.IMPORT_DATA)
+        access.require(self.actor, Permission.IMPORT_DATA)
         self.file_name = PurePath(kwargs.get("file_name") or "").name
         self._seen_keys = {}
         problems = self.column_problems(dataset.headers)
@@ -601,7 +601,7 @@ def run_import(
     dataset: tablib.Dataset | None = None,
 ) -> ImportReport:
     """Import a CSV/XLSX file (or a dataset) of `kind` as `actor`: a dry run writes nothing; otherwise all or nothing."""
-    access.require(actor, Action.IMPORT_DATA)
+    access.require(actor, Permission.IMPORT_DATA)
     resource_class = resource_class_for(kind)
     if dataset is None:
         _, dataset = read_upload(file_bytes=file_bytes or b"", filename=filename)

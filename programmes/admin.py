@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from authorities.models import LocalAuthority
-from portal.access import Action
+from portal.access import Permission
 from portal.admin_site import (
     NoRevertMixin,
     PortalImportExportMixin,
@@ -23,7 +23,6 @@ from portal.roles import DeliveryPartner
 from .models import (
     Agreement,
     Cohort,
-    Deadline,
     Diagnostic,
     DiagnosticStage,
     DiagnosticStageDefinition,
@@ -49,19 +48,19 @@ from .services.enrolment import TRANSITIONS, enrolment_invite, enrolment_transit
 
 class CohortInline(PortalInline):
     model = Cohort
-    manage_action = Action.MANAGE_ENROLMENT
+    manage_action = Permission.MANAGE_ENROLMENT
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_ENROLMENT
+    manage_action = Permission.MANAGE_ENROLMENT
     list_display = ["code", "name"]
     inlines = [CohortInline]
 
 
 @admin.register(Cohort)
 class CohortAdmin(PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_ENROLMENT
+    manage_action = Permission.MANAGE_ENROLMENT
     list_display = ["name", "programme", "financial_year", "tranche"]
     list_filter = ["programme"]
     list_select_related = ["programme"]
@@ -129,7 +128,7 @@ class TransitionInline(ReadOnlyInline):
 class EnrolmentAdmin(NoRevertMixin, PortalImportExportMixin, PortalModelAdmin, SimpleHistoryAdmin):
     """Enrolments: invited through the add page, moved by the actions; the status itself is never edited."""
 
-    manage_action = Action.MANAGE_ENROLMENT
+    manage_action = Permission.MANAGE_ENROLMENT
     resource_classes = [EnrolmentResource]
     list_display = ["authority", "programme", "cohort", "status"]
     list_filter = ["cohort__programme", "cohort", "status"]
@@ -229,7 +228,7 @@ class EnrolmentTransitionAdmin(ReadOnlyAdminMixin, PortalModelAdmin, SimpleHisto
 
 @admin.register(PartnerAssignment)
 class PartnerAssignmentAdmin(PortalModelAdmin, SimpleHistoryAdmin):
-    manage_action = Action.MANAGE_ENROLMENT
+    manage_action = Permission.MANAGE_ENROLMENT
     list_display = ["enrolment", "organisation"]
     list_filter = ["organisation"]
     list_select_related = ["enrolment__authority", "enrolment__cohort__programme"]
@@ -331,11 +330,4 @@ _read_only_admin(
     SelfAssessment,
     list_display=["authority", "submitted_by", "submitted_at", "is_demo"],
     list_select_related=["authority", "submitted_by"],
-)
-_read_only_admin(
-    Deadline,
-    list_display=["title", "kind", "authority", "due_on", "owner", "owner_group", "responsible", "closed_at"],
-    list_filter=["kind", "owner_group"],
-    search_fields=("title", "authority__name"),
-    list_select_related=["authority", "owner", "responsible"],
 )

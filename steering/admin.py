@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.access import Action as Permission
+from portal.access import Permission
 from portal.admin_site import PortalModelAdmin, ReadOnlyAdminMixin
 
 from .models import Action, Meeting, Member, Organisation, RemitItem, SteeringGroup

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from portal.access import Action as Can
+from portal.access import Permission
 from portal.api.errors import ErrorSerializer
 from portal.api.fields import ScopedPrimaryKeyRelatedField, WholeNumberFilter
 from portal.api.files import (
@@ -217,9 +217,9 @@ class MeetingViewSet(ScopedViewSet):
     ordering_fields = ["held_on", "title"]
     ordering = ["-held_on", "-pk"]
     required_actions = {
-        "create": Can.MANAGE_STEERING_GROUP,
-        "partial_update": Can.MANAGE_STEERING_GROUP,
-        "papers": Can.MANAGE_STEERING_GROUP,
+        "create": Permission.MANAGE_STEERING_GROUP,
+        "partial_update": Permission.MANAGE_STEERING_GROUP,
+        "papers": Permission.MANAGE_STEERING_GROUP,
     }
 
     def optimise(self, queryset):
@@ -405,9 +405,9 @@ class ActionViewSet(ScopedViewSet):
     ordering_fields = ["due_on", "status"]
     ordering = ["due_on", "pk"]
     required_actions = {
-        "create": Can.MANAGE_STEERING_GROUP,
-        "partial_update": Can.UPDATE_STEERING_ACTION,
-        "destroy": Can.MANAGE_STEERING_GROUP,
+        "create": Permission.MANAGE_STEERING_GROUP,
+        "partial_update": Permission.UPDATE_STEERING_ACTION,
+        "destroy": Permission.MANAGE_STEERING_GROUP,
     }
 
     def optimise(self, queryset):

@@ -159,7 +159,7 @@ class Action(models.Model):
     update = models.TextField(blank=True, help_text="The owner's latest note on progress.")
     is_demo = models.BooleanField(default=False)
     deadlines = GenericRelation(
-        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+        "deadlines.Deadline", content_type_field="source_type", object_id_field="source_id"
     )
     history = HistoricalRecords()
 

@@ -14,13 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from deadlines.models import DeadlineKind
+from deadlines.services import deadline_sync
 from portal import access
-from portal.access import Action as Can
+from portal.access import Permission
 from portal.errors import DomainError
 from portal.roles import Role
 from portal.uploads import check_upload
-from programmes.models import DeadlineKind
-from programmes.services.deadlines import deadline_sync
 
 from .models import Action, ActionStatus, Meeting, Paper, SteeringGroup
 
@@ -55,7 +55,7 @@ def meeting_create(
     minutes: str = "",
     is_demo: bool = False,
 ) -> Meeting:
-    access.require(actor, Can.MANAGE_STEERING_GROUP, group)
+    access.require(actor, Permission.MANAGE_STEERING_GROUP, group)
     if held_on is None:
         raise DomainError("Enter the date of the meeting.", field="held_on")
     meeting = Meeting(
@@ -82,7 +82,7 @@ def meeting_update(
     minutes: str | None = None,
 ) -> Meeting:
     """Change what is given (None leaves a field as it is): e.g. add the minutes after the meeting."""
-    access.require(actor, Can.MANAGE_STEERING_GROUP, meeting)
+    access.require(actor, Permission.MANAGE_STEERING_GROUP, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if held_on is not None:
         meeting.held_on = held_on
@@ -100,7 +100,7 @@ def meeting_update(
 @transaction.atomic
 def paper_upload(*, actor, meeting: Meeting, title: str, file) -> Paper:
     """Add a paper to a meeting; the file must pass portal.uploads (type by name and content, size)."""
-    access.require(actor, Can.MANAGE_STEERING_GROUP, meeting)
+    access.require(actor, Permission.MANAGE_STEERING_GROUP, meeting)
     title = _check_title(title)
     check_upload(file)
     paper = Paper(meeting=meeting, title=title, file=file, uploaded_by=actor, uploaded_at=timezone.now())
@@ -156,7 +156,7 @@ def action_create(
     meeting: Meeting | None = None,
     is_demo: bool = False,
 ) -> Action:
-    access.require(actor, Can.MANAGE_STEERING_GROUP, group)
+    access.require(actor, Permission.MANAGE_STEERING_GROUP, group)
     description = _required_text(description, field="description", message="Say what is to be done.")
     _check_owner(owner)
     if due_on is None:
@@ -187,13 +187,13 @@ def action_update(
     DfE officials may change anything. The steering member who owns the action may change its status
     and update only: moving the due date or the owner is refused (403), as is any change by another member.
     """
-    access.require(actor, Can.UPDATE_STEERING_ACTION, action)
+    access.require(actor, Permission.UPDATE_STEERING_ACTION, action)
     action = (
         Action.objects.select_for_update(of=("self",))
         .select_related("group__secretariat", "owner")
         .get(pk=action.pk)
     )
-    if not access.can(actor, Can.MANAGE_STEERING_GROUP, action.group):
+    if not access.can(actor, Permission.MANAGE_STEERING_GROUP, action.group):
         if due_on is not None and due_on != action.due_on:
             raise PermissionDenied("Only DfE can move an action's due date: ask the group's secretariat.")
         if owner is not None and owner.pk != action.owner_id:
@@ -218,7 +218,7 @@ def action_update(
 @transaction.atomic
 def action_delete(*, actor, action: Action) -> None:
     """Delete an action set in error, and its deadline. (A dropped action is better cancelled: it stays on record.)"""
-    access.require(actor, Can.MANAGE_STEERING_GROUP, action)
+    access.require(actor, Permission.MANAGE_STEERING_GROUP, action)
     action = Action.objects.select_for_update().get(pk=action.pk)
     deadline_sync(
         source=action, kind=DeadlineKind.STEERING_ACTION, title="", due_on=None, is_open=False, actor=actor

@@ -1,7 +1,7 @@
 """The table behind the generated API tests: one row per registered API resource.
 
 tests/test_api_access_matrix.py and tests/test_api_query_counts.py walk the router in
-portal/api/urls.py and look every resource up here by its basename; a resource registered there
+config/api_urls.py and look every resource up here by its basename; a resource registered there
 without a row here fails `test_every_registered_resource_has_a_matrix_row`.
 
 A row says, for each role, what the access policy should let that role see of the resource
@@ -12,7 +12,7 @@ policy itself (access.visible) and check both the API's answers and that the dat
 as the policy allows. Files a `prepare` stores go to MEDIA_ROOT: the tests using them point it at
 a temporary folder.
 
-To add a resource: register it in portal/api/urls.py, then add a Row here (with `grow`).
+To add a resource: register it in config/api_urls.py, then add a Row here (with `grow`).
 """
 
 from __future__ import annotations
@@ -391,7 +391,8 @@ def grow_deadlines(n: int) -> None:
     """n steering action deadlines owned by the steering member, and n Diagnostic stage deadlines of 207."""
     from django.contrib.contenttypes.models import ContentType
 
-    from programmes.models import Deadline, DiagnosticStage
+    from deadlines.models import Deadline
+    from programmes.models import DiagnosticStage
 
     dfe = _user("dfe.official")
     for steering_action in grow_steering_actions(n):

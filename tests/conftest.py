@@ -51,7 +51,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _celery_app_configured():
     # The Celery app reads the settings once, on first use, and keeps them. Read them now, so
     # that a test overriding CELERY_BROKER_URL (e.g. for /healthz) is never the first to use it.
-    from portal.celery import app
+    from config.celery import app
 
     app.conf.broker_url  # noqa: B018
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from portal.demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 from portal.models import User
 
 

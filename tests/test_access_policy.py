@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from authorities.models import LocalAuthority
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,9 @@ def test_the_admin_is_for_dfe_officials_only(client_for, dfe_official, finance_l
 def test_only_dfe_officials_may_manage_authorities(
     dfe_official, newton_partner, finance_lead, steering_member
 ):
-    assert access.can(dfe_official, Action.MANAGE_AUTHORITIES)
+    assert access.can(dfe_official, Permission.MANAGE_AUTHORITIES)
     for user in (newton_partner, finance_lead, steering_member):
-        assert not access.can(user, Action.MANAGE_AUTHORITIES)
+        assert not access.can(user, Permission.MANAGE_AUTHORITIES)
 
 
 def test_require_answers_404_out_of_scope_and_403_in_scope(finance_lead):
@@ -64,9 +64,9 @@ def test_require_answers_404_out_of_scope_and_403_in_scope(finance_lead):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        access.require(finance_lead, Action.MANAGE_AUTHORITIES, LocalAuthority.objects.get(la_code="316"))
+        access.require(finance_lead, Permission.MANAGE_AUTHORITIES, LocalAuthority.objects.get(la_code="316"))
     with pytest.raises(PermissionDenied):
-        access.require(finance_lead, Action.MANAGE_AUTHORITIES, finance_lead.authority)
+        access.require(finance_lead, Permission.MANAGE_AUTHORITIES, finance_lead.authority)
 
 
 def test_a_role_rule_that_does_not_exist_is_an_error_not_a_yes(dfe_official):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from portal.demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 from programmes.models import Diagnostic, DiagnosticStage
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 

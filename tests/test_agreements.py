@@ -8,18 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from deadlines.models import Deadline, DeadlineKind, OwnerGroup
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
 from portal.models import User
 from programmes.models import (
     Agreement,
     Assessment,
-    Deadline,
-    DeadlineKind,
     Enrolment,
     GrantKind,
     MonitoringReport,
-    OwnerGroup,
     Payment,
     PaymentStatus,
 )
@@ -760,7 +758,7 @@ def test_targets_against_actuals_use_the_latest_submitted_report_of_each_year(ag
 
 
 def test_the_demo_seed_makes_three_agreements_and_a_dbv_grant_once(db):
-    from programmes import demo_agreements
+    from demo import agreements as demo_agreements
     from programmes.models import Grant
 
     system = User.objects.system_user()

@@ -1,6 +1,6 @@
 """Endpoint x role: generated from the API router, so no endpoint escapes it (issue 5's acceptance).
 
-For every resource registered in portal/api/urls.py and every role (DfE official, delivery partner,
+For every resource registered in config/api_urls.py and every role (DfE official, delivery partner,
 LA finance lead, steering group member):
 - list: answers exactly the rows the access policy lets the role see, and `count` agrees;
 - detail (and every read action on one record, such as a trajectory or a download): an in-scope
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from config.api_urls import router
 from portal import access
-from portal.api.urls import router
 from portal.models import User
 from tests.api_client import api_client_for
 from tests.api_matrix import ALL, MATRIX, NON_RESOURCE_URL_NAMES, NONE, ROLE_USERS, ROLES, SOME
@@ -165,7 +165,7 @@ def test_every_write_route_declares_its_policy_action():
 
 
 def test_every_api_url_is_a_registered_resource_or_a_known_view():
-    from portal.api import urls
+    from config import api_urls as urls
 
     router_names = {pattern.name for pattern in router.urls}
     unknown = [

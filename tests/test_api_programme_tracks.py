@@ -20,14 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authorities.models import DsgFigure, LocalAuthority
+from deadlines.models import Deadline, DeadlineKind
+from deadlines.selectors import deadlines_owned_by
 from portal.financial_year import FinancialYear
 from portal.models import User
 from portal.roles import Role
 from programmes.models import (
     Agreement,
     Cohort,
-    Deadline,
-    DeadlineKind,
     Diagnostic,
     DiagnosticStage,
     Enrolment,
@@ -40,7 +40,6 @@ from programmes.models import (
     StakeholderEngagement,
     TrainingSession,
 )
-from programmes.selectors.deadlines import deadlines_owned_by
 from programmes.selectors.diagnostic import training_feedback_share
 from programmes.selectors.grants import national_grant_totals
 from programmes.selectors.trajectory import authority_trajectory

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from config.api_urls import router
 from portal import access
-from portal.api.urls import router
 from portal.models import User
 from portal.roles import Role
 from tests.api_client import api_client_for

@@ -35,9 +35,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from config.api_urls import router
 from portal import access
-from portal.access import Action
-from portal.api.urls import router
+from portal.access import Permission
 from portal.models import User
 from tests.api_matrix import PREPARES
 
@@ -50,7 +50,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 SAFE_WRITES = {("POST", "/api/v1/tiering-proposals/"), ("POST", "/api/v1/enrolments/")}
 CALLERS = {"dfe_official": "dfe.official", "la_finance_lead": "la.207"}
 # Reads that are not a router resource's and that the policy refuses some roles (403).
-POLICY_OF_READ = {"/api/v1/dbv-progress/": Action.VIEW_DBV_PROGRESS}
+POLICY_OF_READ = {"/api/v1/dbv-progress/": Permission.VIEW_DBV_PROGRESS}
 
 
 @pytest.fixture(autouse=True)

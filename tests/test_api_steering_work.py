@@ -13,9 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from deadlines.models import Deadline, DeadlineKind
 from portal.models import User
 from portal.roles import Role
-from programmes.models import Deadline, DeadlineKind
 from steering.models import Action, ActionStatus, Meeting, Paper
 from tests.api_client import api_as, error_of
 from tests.api_matrix import PDF_BYTES

@@ -13,20 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authorities.models import LocalAuthority
+from deadlines.models import Deadline, DeadlineKind, OwnerGroup
+from demo import diagnostics as demo_diagnostics
 from portal.errors import DomainError
 from portal.models import User
 from portal.roles import DeliveryPartner
-from programmes import demo_diagnostics
 from programmes.models import (
     Cohort,
-    Deadline,
-    DeadlineKind,
     Diagnostic,
     DiagnosticStage,
     EngagementKind,
     Enrolment,
     EnrolmentStatus,
-    OwnerGroup,
     PartnerAssignment,
     StageStatus,
     StakeholderEngagement,

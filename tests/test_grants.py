@@ -10,11 +10,11 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from simple_history.utils import bulk_create_with_history
 
+from deadlines.models import DeadlineKind
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from portal.models import User
 from programmes.models import (
-    DeadlineKind,
     DiagnosticStage,
     Enrolment,
     Grant,

@@ -13,19 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from authorities.models import LocalAuthority
+from deadlines.models import Deadline, DeadlineKind
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from portal.models import User
 from portal.roles import Role
 from portal.uploads import DEFAULT_UPLOAD_MAX_BYTES, check_upload
-from programmes.models import (
-    Cohort,
-    Deadline,
-    DeadlineKind,
-    ManagementPlan,
-    Programme,
-    ReviewOutcome,
-)
+from programmes.models import Cohort, ManagementPlan, Programme, ReviewOutcome
 from programmes.services.enrolment import enrolment_invite, enrolment_transition
 from programmes.services.management_plan import (
     management_plan_follow_enrolment,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from authorities.models import LocalAuthority
 from authorities.reference import register_rows
-from portal.management.commands.load_reference_data import reference_data_digest
+from config.management.commands.load_reference_data import reference_data_digest
 from portal.models import ReferenceDataLoad
 from portal.source_document import dbv_participants, stated_dbv_total, steering_group_seats
 from programmes.models import Cohort, DiagnosticStageDefinition, FocusArea, Programme

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from demo import tracks as demo_tracks
 from portal.errors import DomainError
 from portal.models import User
-from programmes import demo_tracks
 from programmes.models import FocusArea, Rating, SelfAssessment
 from programmes.selectors.trajectory import self_assessment_latest, self_assessments_latest
 from programmes.services.self_assessment import self_assessment_submit

@@ -16,7 +16,7 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_without_a_secret_key_the_web_server_refuses_to_start():
-    result = _run("-c", "import portal.wsgi")
+    result = _run("-c", "import config.wsgi")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
@@ -29,4 +29,4 @@ def test_without_a_secret_key_management_checks_still_run_and_the_deploy_check_s
 
 
 def test_debug_gives_a_development_key_and_serves():
-    assert _run("-c", "import portal.wsgi", DEBUG="1").returncode == 0
+    assert _run("-c", "import config.wsgi", DEBUG="1").returncode == 0

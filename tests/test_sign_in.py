@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.demo import demo_accounts
+from demo.accounts import demo_accounts
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_sign_ins_failed_sign_ins_and_refusals_are_logged(client, caplog, demo_p
 
     from authorities.models import LocalAuthority
     from portal import access
-    from portal.access import Action
+    from portal.access import Permission
     from portal.models import User
 
     caplog.set_level(logging.INFO, logger="portal.audit")
@@ -139,7 +139,7 @@ def test_sign_ins_failed_sign_ins_and_refusals_are_logged(client, caplog, demo_p
     client.post(reverse("portal:sign-in"), {"username": "la.207", "password": demo_password})
     lead = User.objects.get(username="la.207")
     with pytest.raises(Http404):
-        access.require(lead, Action.MANAGE_AUTHORITIES, LocalAuthority.objects.get(la_code="316"))
+        access.require(lead, Permission.MANAGE_AUTHORITIES, LocalAuthority.objects.get(la_code="316"))
     messages = [record.getMessage() for record in caplog.records if record.name == "portal.audit"]
     assert any(m.startswith("sign-in failed username=la.207") for m in messages)
     assert any(m.startswith("sign-in user=la.207 role=la_finance_lead") for m in messages)

@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from deadlines.models import Deadline, DeadlineKind
+from demo import steering as demo
 from portal import access
 from portal.errors import DomainError
 from portal.models import User
 from portal.roles import Role
-from programmes.models import Deadline, DeadlineKind
-from steering import demo
 from steering.models import Action, ActionStatus, Meeting, SteeringGroup
 from steering.selectors import action_detail, action_list, actions_owned, meeting_detail, meeting_list
 from steering.services import (

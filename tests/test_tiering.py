@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from authorities.models import DsgFigure, FigureSource, LocalAuthority
-from portal.demo import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS, seed_demo
+from demo.accounts import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS, seed_demo
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from portal.models import User

@@ -21,13 +21,13 @@ import pytest
 from django.http import Http404
 
 from authorities.models import DsgFigure, FigureSource, LocalAuthority
-from portal.demo import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS
+from demo import tracks as demo_tracks
+from demo.accounts import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS
 from portal.financial_year import FinancialYear
 from portal.models import User
-from programmes import demo_tracks
 from programmes.models import Agreement, AgreementTarget, Enrolment
 from programmes.selectors.trajectory import authority_trajectory
-from programmes.services.trajectory import Assumptions, YearKind, trajectory_build
+from programmes.trajectory import Assumptions, YearKind, trajectory_build
 
 pytestmark = pytest.mark.django_db
 

@@ -65,22 +65,6 @@ class ScopedRelatedMixin:
         return access.visible(getattr(request, "user", None), queryset)
 
 
-@extend_schema_field(LA_CODE_SCHEMA)
-class AuthorityByLaCode(ScopedRelatedMixin, serializers.SlugRelatedField):
-    """An authority given by its LA code, within the user's scope."""
-
-    default_error_messages = {
-        "does_not_exist": "No authority has LA code “{value}”.",
-        "invalid": "Give the authority's three-digit LA code, like 202.",
-    }
-
-    def __init__(self, **kwargs):
-        from authorities.models import LocalAuthority
-
-        kwargs.setdefault("queryset", LocalAuthority.objects.all())
-        super().__init__(slug_field="la_code", **kwargs)
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
     default_error_messages = {

@@ -12,7 +12,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from portal import access
 
 
-def required_action(view) -> access.Action | None:
+def required_action(view) -> access.Permission | None:
     return getattr(view, "required_actions", {}).get(getattr(view, "action", None))
 
 

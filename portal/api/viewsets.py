@@ -27,7 +27,7 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """
 
     permission_classes = [IsAuthenticated, PolicyPermission]
-    required_actions: dict[str, access.Action] = {}
+    required_actions: dict[str, access.Permission] = {}
     # Lookup values are checked here (404 when malformed), so every value reaches the view.
     lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "head"]

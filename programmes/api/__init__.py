@@ -1,11 +1,11 @@
 """API resources of the programmes app: one module per area (serializers, filters, viewsets).
 
-Each resource is registered in portal/api/urls.py (one line) and has a row in tests/api_matrix.py.
+Each resource is registered in config/api_urls.py (one line) and has a row in tests/api_matrix.py.
 """
 
 from .agreements import AgreementViewSet, MonitoringReportViewSet
+from .authorities import AuthorityViewSet
 from .cohorts import CohortViewSet
-from .deadlines import DeadlineViewSet
 from .diagnostics import DiagnosticStageViewSet, DiagnosticViewSet, EngagementViewSet, TrainingSessionViewSet
 from .enrolments import EnrolmentViewSet
 from .grants import GrantTotalsView, GrantViewSet, PaymentViewSet
@@ -16,10 +16,10 @@ from .self_assessments import SelfAssessmentViewSet
 from .tiering import TieringProposalViewSet
 
 __all__ = [
+    "AuthorityViewSet",
     "AgreementViewSet",
     "CohortViewSet",
     "DbvProgressView",
-    "DeadlineViewSet",
     "DiagnosticStageViewSet",
     "DiagnosticViewSet",
     "EngagementViewSet",

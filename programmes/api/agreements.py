@@ -16,7 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.access import Action
+from portal.access import Permission
 from portal.api.fields import FinancialYearField, LaCodeField, ScopedPrimaryKeyRelatedField, WholeNumberFilter
 from portal.api.viewsets import ScopedViewSet
 
@@ -259,7 +259,7 @@ class AgreementViewSet(ScopedViewSet):
     filterset_class = AgreementFilter
     ordering_fields = ["signed_on", "enrolment__authority__name", "enrolment__authority__la_code"]
     ordering = ["enrolment__authority__name", "pk"]
-    required_actions = {"create": Action.MANAGE_AGREEMENT}
+    required_actions = {"create": Permission.MANAGE_AGREEMENT}
 
     def optimise(self, queryset):
         return queryset.select_related("enrolment__authority", "contribution").prefetch_related(
@@ -411,7 +411,10 @@ class MonitoringReportViewSet(ScopedViewSet):
     filterset_class = MonitoringReportFilter
     ordering_fields = ["due_on", "submitted_at", "assessed_at", f"{AGREEMENT_AUTHORITY}__name"]
     ordering = ["due_on", f"{AGREEMENT_AUTHORITY}__name", "pk"]
-    required_actions = {"submit": Action.SUBMIT_MONITORING_REPORT, "assess": Action.ASSESS_MONITORING_REPORT}
+    required_actions = {
+        "submit": Permission.SUBMIT_MONITORING_REPORT,
+        "assess": Permission.ASSESS_MONITORING_REPORT,
+    }
     transition_actions = frozenset({"submit", "assess"})
 
     def optimise(self, queryset):

@@ -15,7 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.access import Action
+from portal.access import Permission
 from portal.api.fields import LaCodeField, ScopedPrimaryKeyRelatedField, WholeNumberFilter
 from portal.api.viewsets import ScopedViewSet
 
@@ -178,7 +178,7 @@ class DiagnosticViewSet(ScopedViewSet):
         "planned_completion",
     ]
     ordering = ["enrolment__cohort__tranche", "enrolment__authority__name", "pk"]
-    required_actions = {"plan": Action.LOG_DIAGNOSTIC_PROGRESS}
+    required_actions = {"plan": Permission.LOG_DIAGNOSTIC_PROGRESS}
 
     def optimise(self, queryset):
         stages = self.visible(DiagnosticStage.objects.select_related("definition", "logged_by")).order_by(
@@ -283,7 +283,7 @@ class DiagnosticStageViewSet(ScopedViewSet):
         "diagnostic_id",
         "definition__number",
     ]
-    required_actions = {"partial_update": Action.LOG_DIAGNOSTIC_PROGRESS}
+    required_actions = {"partial_update": Permission.LOG_DIAGNOSTIC_PROGRESS}
 
     def optimise(self, queryset):
         return queryset.select_related(
@@ -366,7 +366,7 @@ class EngagementViewSet(ScopedViewSet):
     filterset_class = EngagementFilter
     ordering_fields = ["held_on", "kind"]
     ordering = ["-held_on", "-pk"]
-    required_actions = {"create": Action.LOG_DIAGNOSTIC_PROGRESS}
+    required_actions = {"create": Permission.LOG_DIAGNOSTIC_PROGRESS}
 
     def optimise(self, queryset):
         return queryset.select_related(DIAGNOSTIC_AUTHORITY, "logged_by")
@@ -463,7 +463,7 @@ class TrainingSessionViewSet(ScopedViewSet):
     filterset_class = TrainingSessionFilter
     ordering_fields = ["held_on", "module"]
     ordering = ["-held_on", "-pk"]
-    required_actions = {"create": Action.LOG_DIAGNOSTIC_PROGRESS}
+    required_actions = {"create": Permission.LOG_DIAGNOSTIC_PROGRESS}
 
     def optimise(self, queryset):
         return queryset.select_related(DIAGNOSTIC_AUTHORITY, "logged_by")

@@ -15,9 +15,9 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.access import Action
+from authorities.api_fields import AuthorityByLaCode
+from portal.access import Permission
 from portal.api.fields import (
-    AuthorityByLaCode,
     FinancialYearFilter,
     LaCodeField,
     ScopedPrimaryKeyRelatedField,
@@ -221,7 +221,7 @@ class EnrolmentViewSet(ScopedViewSet):
         "cohort__tranche",
     ]
     ordering = ["cohort__programme__code", "cohort__tranche", "authority__name", "pk"]
-    required_actions = {name: Action.MANAGE_ENROLMENT for name in ["create", *TRANSITION_NAMES]}
+    required_actions = {name: Permission.MANAGE_ENROLMENT for name in ["create", *TRANSITION_NAMES]}
     transition_actions = frozenset(TRANSITION_NAMES)
 
     def optimise(self, queryset):

@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.access import Action
+from portal.access import Permission
 from portal.api.domain import fields_renamed
 from portal.api.fields import (
     FinancialYearField,
@@ -159,7 +159,7 @@ class GrantViewSet(ScopedViewSet):
     filterset_class = GrantFilter
     ordering_fields = ["awarded_on", "amount", "financial_year", "enrolment__authority__name"]
     ordering = ["-awarded_on", "-pk"]
-    required_actions = {"create": Action.AWARD_GRANT}
+    required_actions = {"create": Permission.AWARD_GRANT}
 
     def optimise(self, queryset):
         payments = self.visible(Payment.objects.order_by("number"))
@@ -295,7 +295,7 @@ class PaymentViewSet(ScopedViewSet):
     filterset_class = PaymentFilter
     ordering_fields = ["due_on", "amount", "status", "decided_at", f"{GRANT_AUTHORITY}__name"]
     ordering = ["due_on", "grant_id", "number"]
-    required_actions = dict.fromkeys(PAYMENT_TRANSITIONS, Action.DECIDE_PAYMENT)
+    required_actions = dict.fromkeys(PAYMENT_TRANSITIONS, Permission.DECIDE_PAYMENT)
     transition_actions = frozenset(PAYMENT_TRANSITIONS)
 
     def optimise(self, queryset):

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.access import Action
+from portal.access import Permission
 from portal.api.domain import fields_renamed
 from portal.api.errors import ErrorSerializer
 from portal.api.fields import FinancialYearField, LaCodeField, ScopedPrimaryKeyRelatedField
@@ -200,7 +200,10 @@ class ManagementPlanViewSet(FileDownloadMixin, ScopedViewSet):
     filterset_class = ManagementPlanFilter
     ordering_fields = ["submitted_at", "reviewed_at", "next_review_on", "enrolment__authority__name"]
     ordering = ["-submitted_at", "-pk"]
-    required_actions = {"create": Action.SUBMIT_MANAGEMENT_PLAN, "review": Action.REVIEW_MANAGEMENT_PLAN}
+    required_actions = {
+        "create": Permission.SUBMIT_MANAGEMENT_PLAN,
+        "review": Permission.REVIEW_MANAGEMENT_PLAN,
+    }
 
     def get_parsers(self):
         # Submitting carries a file: multipart. Everything else is JSON, as across the API.

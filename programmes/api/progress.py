@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.api.schema import error_response
 
 from ..models import StageStatus
@@ -71,7 +71,7 @@ class DbvProgressView(APIView):
         responses={200: DbvProgressSerializer, 403: error_response("403")},
     )
     def get(self, request):
-        access.require(request.user, Action.VIEW_DBV_PROGRESS)
+        access.require(request.user, Permission.VIEW_DBV_PROGRESS)
         matrix = dbv_matrix(user=request.user)
         body = {
             "diagnostics_due_by": matrix.diagnostics_due_by,

@@ -13,9 +13,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 
-from portal.access import Action
+from authorities.api_fields import AuthorityByLaCode
+from portal.access import Permission
 from portal.api.domain import fields_renamed
-from portal.api.fields import AuthorityByLaCode, LaCodeField
+from portal.api.fields import LaCodeField
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Rating, SelfAssessment, SelfAssessmentAnswer
@@ -88,7 +89,7 @@ class SelfAssessmentViewSet(ScopedViewSet):
     filterset_class = SelfAssessmentFilter
     ordering_fields = ["submitted_at", "authority__name"]
     ordering = ["-submitted_at", "-pk"]
-    required_actions = {"create": Action.SUBMIT_SELF_ASSESSMENT}
+    required_actions = {"create": Permission.SUBMIT_SELF_ASSESSMENT}
 
     def optimise(self, queryset):
         answers = self.visible(SelfAssessmentAnswer.objects.select_related("focus_area")).order_by(

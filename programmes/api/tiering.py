@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from authorities.models import FigureSource
-from portal.access import Action
+from portal.access import Permission
 from portal.api.fields import (
     FinancialYearField,
     FinancialYearFilter,
@@ -219,7 +219,7 @@ class TieringProposalViewSet(ScopedViewSet):
     filterset_class = TieringProposalFilter
     ordering_fields = ["created_at", "reference_year"]
     ordering = ["-created_at", "-pk"]
-    required_actions = {"create": Action.MANAGE_ENROLMENT, "approve": Action.MANAGE_ENROLMENT}
+    required_actions = {"create": Permission.MANAGE_ENROLMENT, "approve": Permission.MANAGE_ENROLMENT}
 
     def get_serializer_class(self):
         return TieringProposalDetailSerializer if self.action != "list" else TieringProposalSerializer

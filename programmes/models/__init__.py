@@ -1,7 +1,6 @@
-"""Programmes, cohorts, enrolment, tiering, Diagnostics, agreements, grants, plans and deadlines."""
+"""Programmes, cohorts, enrolment, tiering, Diagnostics, agreements, grants and plans."""
 
 from .agreement import Agreement, AgreementCondition, AgreementTarget, Assessment, MonitoringReport
-from .deadline import Deadline, DeadlineKind, OwnerGroup
 from .diagnostic import (
     Diagnostic,
     DiagnosticStage,
@@ -32,8 +31,6 @@ __all__ = [
     "AgreementTarget",
     "Assessment",
     "Cohort",
-    "Deadline",
-    "DeadlineKind",
     "Diagnostic",
     "DiagnosticStage",
     "DiagnosticStageDefinition",
@@ -49,7 +46,6 @@ __all__ = [
     "ManagementPlan",
     "ManagementPlanForecast",
     "MonitoringReport",
-    "OwnerGroup",
     "PartnerAssignment",
     "Payment",
     "PaymentStatus",

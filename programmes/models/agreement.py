@@ -98,7 +98,7 @@ class MonitoringReport(models.Model):
     assessment_notes = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False)
     deadlines = GenericRelation(
-        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+        "deadlines.Deadline", content_type_field="source_type", object_id_field="source_id"
     )
     history = HistoricalRecords()
 

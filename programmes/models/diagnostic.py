@@ -52,7 +52,7 @@ class DiagnosticStage(models.Model):
     )
     logged_at = models.DateTimeField(null=True, blank=True)
     deadlines = GenericRelation(
-        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+        "deadlines.Deadline", content_type_field="source_type", object_id_field="source_id"
     )
     history = HistoricalRecords()
 

@@ -73,6 +73,11 @@ class Enrolment(models.Model):
         return f"{self.authority} in {self.cohort} ({self.get_status_display()})"
 
     @property
+    def responsible_official(self):
+        """The DfE official an overdue deadline of this enrolment escalates to."""
+        return self.case_lead or self.cohort.programme.lead_official
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

@@ -72,7 +72,7 @@ class Payment(models.Model):
         blank=True, help_text="Why it was released although the latest assessment was off track."
     )
     deadlines = GenericRelation(
-        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+        "deadlines.Deadline", content_type_field="source_type", object_id_field="source_id"
     )
     history = HistoricalRecords()
 

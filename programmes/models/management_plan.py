@@ -31,7 +31,7 @@ class ManagementPlan(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     deadlines = GenericRelation(
-        "programmes.Deadline", content_type_field="source_type", object_id_field="source_id"
+        "deadlines.Deadline", content_type_field="source_type", object_id_field="source_id"
     )
     history = HistoricalRecords()
 

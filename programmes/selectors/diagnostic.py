@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 
 from ..models import (
     Cohort,
@@ -81,7 +81,7 @@ def training_feedback_share(*, user) -> Decimal | None:
     A national figure (the document's "92% ... very good or exceptional"): every training session
     counts, whichever authorities the user may see. For the roles with VIEW_DBV_PROGRESS only.
     """
-    access.require(user, Action.VIEW_DBV_PROGRESS)
+    access.require(user, Permission.VIEW_DBV_PROGRESS)
     totals = TrainingSession.objects.aggregate(
         exceptional=Sum("exceptional"),
         very_good=Sum("very_good"),
@@ -187,7 +187,7 @@ def dbv_matrix(*, user) -> DbvMatrix:
         if tranche is not None:
             tranche.rows.append(_row(diagnostic, due_by))
 
-    national = access.can(user, Action.VIEW_DBV_PROGRESS)
+    national = access.can(user, Permission.VIEW_DBV_PROGRESS)
     if national:
         _add_national_counts(tranches, columns)
     return DbvMatrix(

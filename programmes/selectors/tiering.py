@@ -31,7 +31,7 @@ def proposal_detail(*, user, pk: int) -> TieringProposal:
 
 def compare_with_dbv_cohort(*, user, proposal: TieringProposal) -> Comparison:
     """Which authorities the proposal's DBV tier and the actual DBV enrolments (any status) agree on, and which differ."""
-    access.require(user, access.Action.MANAGE_ENROLMENT, proposal)
+    access.require(user, access.Permission.MANAGE_ENROLMENT, proposal)
     placements = {p.authority_id: p for p in proposal.placements.select_related("authority")}
     enrolments = Enrolment.objects.filter(cohort__programme__code=ProgrammeCode.DBV).select_related(
         "authority"

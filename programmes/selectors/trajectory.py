@@ -23,7 +23,7 @@ from ..models import (
     SelfAssessment,
     SelfAssessmentAnswer,
 )
-from ..services.trajectory import DEFAULT_FORECAST_YEARS, Trajectory, trajectory_build
+from ..trajectory import DEFAULT_FORECAST_YEARS, Trajectory, trajectory_build
 
 
 def _visible_authority(user, authority: LocalAuthority) -> LocalAuthority:

@@ -27,8 +27,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from deadlines.models import DeadlineKind, OwnerGroup
+from deadlines.services import deadline_sync
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
 
@@ -37,18 +39,15 @@ from ..models import (
     AgreementCondition,
     AgreementTarget,
     Assessment,
-    DeadlineKind,
     Enrolment,
     EnrolmentStatus,
     Grant,
     GrantKind,
     MonitoringReport,
-    OwnerGroup,
     Payment,
     ProgrammeCode,
 )
 from ..selectors.agreement import off_track_review
-from .deadlines import deadline_sync, responsible_official
 from .grants import (
     MoneyInput,
     date_checked,
@@ -212,7 +211,7 @@ def _report_deadline_sync(*, actor, report: MonitoringReport, enrolment: Enrolme
         actor=actor,
         authority=enrolment.authority,
         owner_group=OwnerGroup.FINANCE_LEADS,
-        responsible=responsible_official(enrolment),
+        responsible=enrolment.responsible_official,
     )
 
 
@@ -250,7 +249,7 @@ def agreement_create(
     Monitoring reports fall due every 3 months from `first_report_due` (by default 3 months after
     signing): `report_count` of them, or by default up to the end of the last target year.
     """
-    access.require(actor, Action.MANAGE_AGREEMENT, enrolment)
+    access.require(actor, Permission.MANAGE_AGREEMENT, enrolment)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("authority", "cohort__programme", "case_lead")
@@ -373,7 +372,7 @@ def _refuse_if_submitted(report: MonitoringReport, *, verb: str) -> None:
 @transaction.atomic
 def monitoring_report_add(*, actor, agreement: Agreement, due_on: date) -> MonitoringReport:
     """Ask for one more monitoring report, due on `due_on`."""
-    access.require(actor, Action.MANAGE_AGREEMENT, agreement)
+    access.require(actor, Permission.MANAGE_AGREEMENT, agreement)
     agreement = Agreement.objects.select_related(
         "enrolment__authority", "enrolment__cohort__programme", "enrolment__case_lead"
     ).get(pk=agreement.pk)
@@ -384,7 +383,7 @@ def monitoring_report_add(*, actor, agreement: Agreement, due_on: date) -> Monit
 @transaction.atomic
 def monitoring_report_reschedule(*, actor, report: MonitoringReport, due_on: date) -> MonitoringReport:
     """Move a report that has not been submitted yet to a new due date; its deadline moves with it."""
-    access.require(actor, Action.MANAGE_AGREEMENT, report)
+    access.require(actor, Permission.MANAGE_AGREEMENT, report)
     report = _lock_report(report)
     _refuse_if_submitted(report, verb="rescheduled")
     due_on = date_checked(due_on, label="new due date", field="due_on")
@@ -400,7 +399,7 @@ def monitoring_report_reschedule(*, actor, report: MonitoringReport, due_on: dat
 @transaction.atomic
 def monitoring_report_delete(*, actor, report: MonitoringReport) -> None:
     """Remove a report that has not been submitted, and its deadline."""
-    access.require(actor, Action.MANAGE_AGREEMENT, report)
+    access.require(actor, Permission.MANAGE_AGREEMENT, report)
     report = _lock_report(report)
     _refuse_if_submitted(report, verb="deleted")
     deadline_sync(
@@ -420,7 +419,7 @@ def monitoring_report_submit(
     narrative: str,
 ) -> MonitoringReport:
     """The authority's finance lead submits (or, until it is assessed, resubmits) the actual figures."""
-    access.require(actor, Action.SUBMIT_MONITORING_REPORT, report)
+    access.require(actor, Permission.SUBMIT_MONITORING_REPORT, report)
     report = _lock_report(report)
     if report.assessed_at is not None:
         raise TransitionNotAllowed(
@@ -456,7 +455,7 @@ def monitoring_report_assess(
     its "instalment decision due" deadline is brought forward to OFF_TRACK_DECISION_DAYS after
     the assessment (or kept at its due date, if that is sooner).
     """
-    access.require(actor, Action.ASSESS_MONITORING_REPORT, report)
+    access.require(actor, Permission.ASSESS_MONITORING_REPORT, report)
     report = _lock_report(report)
     if report.submitted_at is None:
         raise TransitionNotAllowed(

@@ -12,24 +12,23 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from deadlines.models import DeadlineKind, OwnerGroup
+from deadlines.services import deadline_sync
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 
 from ..models import (
-    DeadlineKind,
     Diagnostic,
     DiagnosticStage,
     DiagnosticStageDefinition,
     EngagementKind,
     Enrolment,
-    OwnerGroup,
     ProgrammeCode,
     StageStatus,
     StakeholderEngagement,
     TrainingSession,
 )
-from .deadlines import deadline_sync, responsible_official
 
 OPTED_IN_STAGE = 2
 TRAINING_MODULES = (1, 2, 3)
@@ -113,7 +112,7 @@ def diagnostic_stage_update(
     was completed, and no actual date is in the future. The stage's deadline follows its planned
     date, and closes when the stage is complete.
     """
-    access.require(actor, Action.LOG_DIAGNOSTIC_PROGRESS, stage)
+    access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, stage)
     # The Diagnostic first, then the stage: the order diagnostic_follow_enrolment locks them in.
     diagnostic = _lock(Diagnostic.objects.all()).get(pk=stage.diagnostic_id)
     stage = _lock(DiagnosticStage.objects.select_related("definition")).get(pk=stage.pk)
@@ -153,7 +152,7 @@ def diagnostic_stage_update(
 @transaction.atomic
 def diagnostic_plan(*, actor, diagnostic: Diagnostic, planned_completion: date | None) -> Diagnostic:
     """Set (or clear, with None) when the Diagnostic is planned to be complete."""
-    access.require(actor, Action.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
+    access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
     diagnostic = _lock(Diagnostic.objects.all()).get(pk=diagnostic.pk)
     _require_open(diagnostic)
     if planned_completion is not None:
@@ -169,7 +168,7 @@ def engagement_log(
     *, actor, diagnostic: Diagnostic, kind: str, held_on: date, notes: str = "", is_demo: bool = False
 ) -> StakeholderEngagement:
     """Record a stakeholder engagement of the Diagnostic (schools forum, parent carer forum, partners)."""
-    access.require(actor, Action.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
+    access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
     diagnostic = _lock(Diagnostic.objects.all()).get(pk=diagnostic.pk)
     _require_open(diagnostic)
     if kind not in EngagementKind.values:
@@ -207,7 +206,7 @@ def training_session_log(
     is_demo: bool = False,
 ) -> TrainingSession:
     """Record a training session and how many delegates rated it exceptional, very good, good, fair or poor."""
-    access.require(actor, Action.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
+    access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
     diagnostic = _lock(Diagnostic.objects.all()).get(pk=diagnostic.pk)
     _require_open(diagnostic)
     if isinstance(module, bool) or module not in TRAINING_MODULES:
@@ -274,5 +273,5 @@ def _sync_stage_deadline(stage: DiagnosticStage, *, actor) -> None:
         actor=actor,
         authority=enrolment.authority,
         owner_group=OwnerGroup.DELIVERY_PARTNERS,
-        responsible=responsible_official(enrolment),
+        responsible=enrolment.responsible_official,
     )

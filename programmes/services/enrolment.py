@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 
 from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
@@ -130,7 +130,7 @@ def enrolment_invite(
     `as_at` records an invitation made earlier (the reference data's, as at October 2022): the
     authority must have been operating then, not necessarily now.
     """
-    access.require(actor, Action.MANAGE_ENROLMENT)
+    access.require(actor, Permission.MANAGE_ENROLMENT)
     now = timezone.now()
     _take_place(authority=authority, cohort=cohort, today=as_at or timezone.localdate(now))
     enrolment = Enrolment(authority=authority, cohort=cohort, status=S.INVITED, replaces=replaces)
@@ -157,7 +157,7 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
     """Move an enrolment by accept, decline, activate, complete or withdraw."""
     if transition == "replace" or transition not in TRANSITIONS:
         raise DomainError(f"“{transition}” is not a transition: use one of {', '.join(TRANSITIONS)}.")
-    access.require(actor, Action.MANAGE_ENROLMENT, enrolment)
+    access.require(actor, Permission.MANAGE_ENROLMENT, enrolment)
     step = TRANSITIONS[transition]
     reason = _require_reason(step, reason)
     enrolment = _lock(enrolment)
@@ -182,7 +182,7 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
 @transaction.atomic
 def enrolment_replace(*, actor, enrolment: Enrolment, authority: LocalAuthority, reason: str) -> Enrolment:
     """Close a declined or withdrawn enrolment and invite `authority` into its place. Returns the new one."""
-    access.require(actor, Action.MANAGE_ENROLMENT, enrolment)
+    access.require(actor, Permission.MANAGE_ENROLMENT, enrolment)
     step = TRANSITIONS["replace"]
     reason = _require_reason(step, reason)
     enrolment = _lock(enrolment)

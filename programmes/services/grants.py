@@ -21,13 +21,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from deadlines.models import DeadlineKind
+from deadlines.services import deadline_sync
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
 
 from ..models import (
-    DeadlineKind,
     DiagnosticStage,
     Enrolment,
     Grant,
@@ -38,7 +39,6 @@ from ..models import (
     StageStatus,
 )
 from ..selectors.agreement import off_track_review
-from .deadlines import deadline_sync, responsible_official
 from .diagnostic import diagnostic_stage_update
 
 PENNY = Decimal("0.01")
@@ -206,7 +206,7 @@ def payment_deadlines_sync(*, actor, grant: Grant) -> None:
         "enrolment__authority", "enrolment__cohort__programme", "awarded_by"
     ).get(pk=grant.pk)
     review = off_track_review(grant.agreement) if grant.agreement_id else None
-    responsible = responsible_official(grant.enrolment)
+    responsible = grant.enrolment.responsible_official
     # Without a case lead or programme lead, the official who awarded the grant owns its decisions.
     owner = responsible or (grant.awarded_by if access.is_dfe(grant.awarded_by) else None)
     authority = grant.enrolment.authority
@@ -274,7 +274,7 @@ def _decide(*, actor, payment: Payment, status: str, reason: str, override_reaso
 @transaction.atomic
 def payment_release(*, actor, payment: Payment, reason: str, override_reason: str = "") -> Payment:
     """Release a scheduled payment. After an off-track assessment, only with an override reason."""
-    access.require(actor, Action.DECIDE_PAYMENT, payment)
+    access.require(actor, Permission.DECIDE_PAYMENT, payment)
     payment = _lock_scheduled(payment, verb="released")
     reason = _reason(reason, message="Give the reason for releasing this payment.", field="reason")
     override_reason = (override_reason or "").strip()
@@ -297,7 +297,7 @@ def payment_release(*, actor, payment: Payment, reason: str, override_reason: st
 @transaction.atomic
 def payment_withhold(*, actor, payment: Payment, reason: str) -> Payment:
     """Withhold a scheduled payment, saying why (the condition or target not met)."""
-    access.require(actor, Action.DECIDE_PAYMENT, payment)
+    access.require(actor, Permission.DECIDE_PAYMENT, payment)
     payment = _lock_scheduled(payment, verb="withheld")
     reason = _reason(reason, message="Give the reason for withholding this payment.", field="reason")
     return _decide(actor=actor, payment=payment, status=PaymentStatus.WITHHELD, reason=reason)
@@ -306,7 +306,7 @@ def payment_withhold(*, actor, payment: Payment, reason: str) -> Payment:
 @transaction.atomic
 def payment_reschedule(*, actor, payment: Payment, due_on: date) -> Payment:
     """Move a scheduled payment's due date (and so its financial year and its decision deadline)."""
-    access.require(actor, Action.DECIDE_PAYMENT, payment)
+    access.require(actor, Permission.DECIDE_PAYMENT, payment)
     payment = _lock_scheduled(payment, verb="rescheduled")
     due_on = date_checked(due_on, label="new due date", field="due_on")
     if due_on < payment.grant.awarded_on:
@@ -344,7 +344,7 @@ def dbv_grant_award(
     is_demo: bool = False,
 ) -> Grant:
     """Award a DBV implementation grant at the end of the Diagnostic, with its payment schedule."""
-    access.require(actor, Action.AWARD_GRANT, enrolment)
+    access.require(actor, Permission.AWARD_GRANT, enrolment)
     # Locking the enrolment keeps two awards made at the same moment from both succeeding.
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))

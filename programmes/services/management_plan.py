@@ -20,21 +20,21 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from deadlines.models import DeadlineKind
+from deadlines.services import deadline_sync
 from portal import access
-from portal.access import Action, is_dfe
+from portal.access import Permission, is_dfe
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from portal.uploads import check_upload
 
 from ..models import (
-    DeadlineKind,
     Enrolment,
     ManagementPlan,
     ManagementPlanForecast,
     ProgrammeCode,
     ReviewOutcome,
 )
-from .deadlines import deadline_sync, responsible_official
 
 FORECAST_YEARS = 3
 # DecimalField(max_digits=15, decimal_places=2): pounds below a hundred thousand million million.
@@ -122,7 +122,7 @@ def management_plan_submit(
     *, actor, enrolment: Enrolment, file, forecasts: Iterable[Forecast], is_demo: bool = False
 ) -> ManagementPlan:
     """Record an authority's DSG management plan: the document and its forecast for the next three years."""
-    access.require(actor, Action.SUBMIT_MANAGEMENT_PLAN, enrolment)
+    access.require(actor, Permission.SUBMIT_MANAGEMENT_PLAN, enrolment)
     enrolment = Enrolment.objects.select_related("authority", "cohort__programme").get(pk=enrolment.pk)
     _check_esfa_and_open(enrolment)
     check_upload(file)
@@ -143,7 +143,7 @@ def management_plan_submit(
 
 
 def _review_owner(enrolment: Enrolment, actor):
-    return responsible_official(enrolment) or (actor if is_dfe(actor) else None)
+    return enrolment.responsible_official or (actor if is_dfe(actor) else None)
 
 
 def _sync_review_deadline(plan: ManagementPlan, *, actor, is_open: bool = True) -> None:
@@ -166,7 +166,7 @@ def management_plan_review(
     *, actor, plan: ManagementPlan, outcome: str, notes: str = "", next_review_on: date | None = None
 ) -> ManagementPlan:
     """Record DfE's review of a plan and keep the next review date's deadline in step."""
-    access.require(actor, Action.REVIEW_MANAGEMENT_PLAN, plan)
+    access.require(actor, Permission.REVIEW_MANAGEMENT_PLAN, plan)
     plan = (
         ManagementPlan.objects.select_for_update(of=("self",))
         .select_related("enrolment__authority", "enrolment__cohort__programme")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError
 
 from ..models import FocusArea, Rating, SelfAssessment, SelfAssessmentAnswer
@@ -74,7 +74,7 @@ def self_assessment_submit(
     *, actor, authority: LocalAuthority, answers: Answers, is_demo: bool = False
 ) -> SelfAssessment:
     """Record the authority's self-assessment: a rating and an answer for each of the five focus areas."""
-    access.require(actor, Action.SUBMIT_SELF_ASSESSMENT, authority)
+    access.require(actor, Permission.SUBMIT_SELF_ASSESSMENT, authority)
     areas = list(FocusArea.objects.order_by("number"))
     checked = _checked_answers(answers, areas)
     self_assessment = SelfAssessment(

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from authorities.models import DsgFigure, FigureSource, LocalAuthority
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from portal.roles import DeliveryPartner
@@ -109,7 +109,7 @@ def tiering_propose(
     - One figure per authority: from `source` if given, else the first usable of published, LA
       return, demo. Each placement keeps the figures that put the authority there.
     """
-    access.require(actor, Action.MANAGE_ENROLMENT)
+    access.require(actor, Permission.MANAGE_ENROLMENT)
     if not isinstance(reference_year, FinancialYear):
         raise DomainError(
             "Choose the reference year as a financial year, like 2020-21.", field="reference_year"
@@ -206,7 +206,7 @@ def tiering_approve(*, actor, proposal: TieringProposal, cohorts: dict[str, Coho
     skipped and reported; any other refusal (such as DBV's places running out part-way) undoes
     every invitation and raises a DomainError naming the authority. A proposal is approved once.
     """
-    access.require(actor, Action.MANAGE_ENROLMENT, proposal)
+    access.require(actor, Permission.MANAGE_ENROLMENT, proposal)
     proposal = TieringProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != ProposalStatus.DRAFT:
         raise DomainError(

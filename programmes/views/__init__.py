@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 
 from ..models import ProgrammeCode
 from ..selectors import diagnostic_stages, focus_areas, programme_detail, programme_list
@@ -18,7 +18,7 @@ def programme_list_view(request):
         {
             "programmes": programme_list(user=request.user),
             "focus_areas": focus_areas(user=request.user),
-            "can_run_tiering": access.can(request.user, Action.MANAGE_ENROLMENT),
+            "can_run_tiering": access.can(request.user, Permission.MANAGE_ENROLMENT),
         },
     )
 
@@ -34,6 +34,6 @@ def programme_detail_view(request, code):
             "programme": programme,
             "stages": stages,
             "can_view_dbv_progress": programme.code == ProgrammeCode.DBV
-            and access.can(request.user, Action.VIEW_DBV_PROGRESS),
+            and access.can(request.user, Permission.VIEW_DBV_PROGRESS),
         },
     )

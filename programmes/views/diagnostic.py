@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError
 
 from ..forms import DiagnosticStageForm
@@ -37,7 +37,7 @@ def _cell_description(number: int, name: str, cell) -> str:
 @login_required
 @require_GET
 def dbv_progress_view(request):
-    access.require(request.user, Action.VIEW_DBV_PROGRESS)
+    access.require(request.user, Permission.VIEW_DBV_PROGRESS)
     matrix = dbv_matrix(user=request.user)
     names = {column.number: column.name for column in matrix.stages}
     tranches = []
@@ -97,8 +97,8 @@ def diagnostic_detail_view(request, pk):
                 and diagnostic.planned_completion > due_by
             ),
             "can_log": diagnostic.is_open
-            and access.can(request.user, Action.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
-            "can_view_progress": access.can(request.user, Action.VIEW_DBV_PROGRESS),
+            and access.can(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
+            "can_view_progress": access.can(request.user, Permission.VIEW_DBV_PROGRESS),
         },
     )
 
@@ -107,7 +107,7 @@ def diagnostic_detail_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def diagnostic_stage_view(request, pk, number):
     diagnostic = diagnostic_detail(user=request.user, pk=pk)
-    access.require(request.user, Action.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
+    access.require(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
     stage = next((s for s in diagnostic.stages.all() if s.definition.number == number), None)
     if stage is None:
         raise Http404("No such stage.")

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access
-from portal.access import Action
+from portal.access import Permission
 from portal.errors import DomainError
 
 from ..forms import TieringApprovalForm, TieringProposalForm
@@ -18,7 +18,7 @@ from ..services.tiering import tiering_approve, tiering_propose
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_list_view(request):
-    access.require(request.user, Action.MANAGE_ENROLMENT)
+    access.require(request.user, Permission.MANAGE_ENROLMENT)
     form = TieringProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,82 @@
+"""Deadlines (SPEC §4.8): every dated obligation, with an owner and a DfE official to escalate to.
+
+A deadline is kept in step with its source record by deadlines.services, which every
+service that writes a source calls; deleting the source deletes its deadline (generic relation).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class OwnerGroup(models.TextChoices):
+    FINANCE_LEADS = "finance_leads", "The authority's finance leads"
+    DELIVERY_PARTNERS = "delivery_partners", "The delivery partners assigned to the authority"
+
+
+class DeadlineKind(models.TextChoices):
+    MONITORING_REPORT = "monitoring_report", "Monitoring report due"
+    INSTALMENT_DECISION = "instalment_decision", "Instalment decision due"
+    DIAGNOSTIC_STAGE = "diagnostic_stage", "Diagnostic stage planned"
+    STEERING_ACTION = "steering_action", "Steering group action due"
+    PLAN_REVIEW = "plan_review", "DSG management plan review due"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class Deadline(models.Model):
+    kind = models.CharField(max_length=24, choices=DeadlineKind.choices)
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    title = models.CharField(max_length=300)
+    authority = models.ForeignKey(
+        "authorities.LocalAuthority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+    )
+    due_on = models.DateField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deadlines_owned",
+        help_text="The person who must act, when one person owns it.",
+    )
+    owner_group = models.CharField(
+        max_length=24, choices=OwnerGroup.choices, blank=True, help_text="Who must act, when a group owns it."
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deadlines_responsible",
+        help_text="The DfE official to escalate to when overdue.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id"], name="one_deadline_per_source"),
+        ]
+        indexes = [models.Index(fields=["closed_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (due {self.due_on})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
