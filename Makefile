@@ -36,9 +36,11 @@ run: venv
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, and the layers of docs/decisions/0017-layers.md (import-linter contracts in pyproject.toml).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Django's system checks, and no model change left without its migration.
 check: venv

@@ -47,5 +47,9 @@ LICENSE
 # The precompiled CSS points at /assets/; make those URLs relative to the stylesheet so the
 # files are served (and fingerprinted) from static/ like everything else.
 sed -i 's#url(/assets/#url(assets/#g' "$dest/govuk-frontend.min.css"
+# The package's source maps are not vendored: drop the comments that point at them, or
+# collectstatic's manifest storage stops on the missing .map files (a production build fails).
+sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##g' "$dest/govuk-frontend.min.css"
+sed -i 's#//\# sourceMappingURL=.*$##' "$dest/govuk-frontend.min.js"
 echo "$version" > "$dest/VERSION"
 echo "Vendored govuk-frontend $version into static/govuk-frontend/"

@@ -41,7 +41,7 @@ def test_worker_answers_check_database_through_the_broker(tmp_path, settings):
         "-m",
         "celery",
         "-A",
-        "portal",
+        "config",
         "worker",
         "--pool=solo",
         "--concurrency=1",
