@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from portal.api.fields import (
@@ -13,9 +12,11 @@ from portal.api.fields import (
     FinancialYearFilter,
     LaCodeField,
 )
+from portal.api.schema import resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from .models import DsgFigure, FigureSource
+from .selectors import dsg_figure_list
 
 
 def region_filter(queryset, name, value):
@@ -74,10 +75,7 @@ class DsgReturnFilter(filters.FilterSet):
         fields = ["authority", "region", "financial_year", "source"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List DSG figures", tags=["dsg-returns"]),
-    retrieve=extend_schema(summary="One DSG figure", tags=["dsg-returns"]),
-)
+@resource_schema("dsg-returns", list="List DSG figures", retrieve="One DSG figure")
 class DsgReturnViewSet(ScopedViewSet):
     """Yearly DSG figures per authority, one row per source (published, LA return, demo). Money in pounds."""
 
@@ -86,6 +84,4 @@ class DsgReturnViewSet(ScopedViewSet):
     filterset_class = DsgReturnFilter
     ordering_fields = ["financial_year", "authority__la_code", "authority__name", "source"]
     ordering = ["authority__name", "financial_year", "source"]
-
-    def optimise(self, queryset):
-        return queryset.select_related("authority")
+    list_selector = dsg_figure_list

@@ -8,14 +8,14 @@ match exactly one authority (by LA code, or by name through the register and its
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from import_export import widgets
 from import_export.fields import Field
 from import_export.results import RowResult
 
 from portal.financial_year import FinancialYear
-from portal.imports import ExactDecimalWidget, PortalResource, cell_text
+from portal.imports import ExactDecimalWidget, MoneyWidget, PortalResource, cell_text
 
 from .models import AmbiguousAuthorityName, DsgFigure, FigureSource, LocalAuthority, UnknownAuthorityName
 
@@ -64,20 +64,17 @@ class AuthorityByCodeWidget(widgets.Widget):
         return authority
 
 
-class PoundsWidget(ExactDecimalWidget):
+class PoundsWidget(MoneyWidget):
     """Published pounds carry fractions of a penny: kept to the penny (half up), never as float."""
 
+    def __init__(self):
+        super().__init__(round_to_penny=True)
+
     def clean(self, value, row=None, **kwargs) -> Decimal | None:
-        text = cell_text(value)
-        if not text:
+        amount = super().clean(value, row, **kwargs)
+        if amount is None:
             raise ValueError("This cell is empty: it needs an amount in pounds.")
-        try:
-            amount = Decimal(text)
-        except ArithmeticError:
-            raise ValueError(f"“{text}” is not an amount in pounds.") from None
-        if not amount.is_finite():
-            raise ValueError(f"“{text}” is not an amount in pounds.")
-        return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return amount
 
 
 class BalancePercentWidget(ExactDecimalWidget):

@@ -7,12 +7,14 @@ from datetime import timedelta
 from django.utils import timezone
 from import_export.fields import Field
 
+from portal.history import save_as
 from portal.imports import (
     ChoiceWidget,
     DateWidget,
     ExactDecimalWidget,
     FinancialYearWidget,
     LookupWidget,
+    MoneyWidget,
     PortalResource,
     TextWidget,
 )
@@ -84,15 +86,13 @@ class LocalAuthorityResource(PortalResource):
         is_first = not instance.gss_codes.exists()
         for previous in instance.gss_codes.filter(valid_until__isnull=True):
             previous.valid_until = max(previous.valid_from, today - timedelta(days=1))
-            previous._history_user = self.actor
-            previous.save()
+            save_as(self.actor, previous)
         code = GssCode(
             authority=instance,
             code=instance.gss_code,
             valid_from=instance.operated_from if is_first else today,
         )
-        code._history_user = self.actor
-        code.save()
+        save_as(self.actor, code)
 
 
 class ContactResource(PortalResource):
@@ -129,20 +129,16 @@ class DsgFigureResource(PortalResource):
     )
     source = Field(attribute="source", column_name="source", widget=ChoiceWidget(FigureSource.choices))
     total_dsg_allocation = Field(
-        attribute="total_dsg_allocation", column_name="total_dsg_allocation", widget=ExactDecimalWidget()
+        attribute="total_dsg_allocation", column_name="total_dsg_allocation", widget=MoneyWidget()
     )
     high_needs_allocation = Field(
-        attribute="high_needs_allocation", column_name="high_needs_allocation", widget=ExactDecimalWidget()
+        attribute="high_needs_allocation", column_name="high_needs_allocation", widget=MoneyWidget()
     )
-    in_year_balance = Field(
-        attribute="in_year_balance", column_name="in_year_balance", widget=ExactDecimalWidget()
-    )
+    in_year_balance = Field(attribute="in_year_balance", column_name="in_year_balance", widget=MoneyWidget())
     cumulative_balance = Field(
-        attribute="cumulative_balance", column_name="cumulative_balance", widget=ExactDecimalWidget()
+        attribute="cumulative_balance", column_name="cumulative_balance", widget=MoneyWidget()
     )
-    usable_reserves = Field(
-        attribute="usable_reserves", column_name="usable_reserves", widget=ExactDecimalWidget()
-    )
+    usable_reserves = Field(attribute="usable_reserves", column_name="usable_reserves", widget=MoneyWidget())
     published_balance_percent = Field(
         attribute="published_balance_percent",
         column_name="published_balance_percent",

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from portal import access
 
-from .models import LocalAuthority
+from .models import DsgFigure, LocalAuthority
 
 
 def authority_list(*, user, search: str = "", region: str = "", operating_on: date | None = None) -> QuerySet:
@@ -25,3 +25,8 @@ def authority_list(*, user, search: str = "", region: str = "", operating_on: da
     if operating_on:
         authorities = authorities.operating_on(operating_on)
     return authorities
+
+
+def dsg_figure_list(*, user) -> QuerySet:
+    """The DSG figures the user may see, each with its authority."""
+    return access.visible(user, DsgFigure.objects.select_related("authority"))

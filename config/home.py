@@ -1,13 +1,12 @@
-"""What each role's home page shows."""
+"""What the home page shows: each panel to those the access policy lets use it."""
 
 from datetime import date
 
 from authorities.models import LocalAuthority
-from deadlines.selectors import my_deadlines
+from deadlines.selectors import authority_deadlines, my_deadlines
 from portal import access
 from portal.access import Permission
 from portal.roles import Role
-from programmes.models import Programme
 from steering.models import SteeringGroup
 
 
@@ -15,18 +14,19 @@ def home_context(user) -> dict:
     today = date.today()
     context = {
         "role": user.role,
-        "Role": Role,
-        "programmes": access.visible(user, Programme.objects.all()).prefetch_related("cohorts"),
+        "Role": Role,  # the welcome text is written per role; the panels below ask the policy
+        "authority": user.authority if user.authority_id else None,
+        "can_view_dbv_progress": access.can(user, Permission.VIEW_DBV_PROGRESS),
+        "can_manage_programmes": access.can(user, Permission.MANAGE_ENROLMENT),
+        "deadlines": my_deadlines(user=user, today=today),
+        "authority_deadlines": authority_deadlines(user=user, today=today),
     }
-    authorities = access.visible(user, LocalAuthority.objects.select_related("region"))
-    if user.role == Role.DFE_OFFICIAL:
-        context["authorities_operating"] = authorities.operating_on(today).count()
-    elif user.role == Role.DELIVERY_PARTNER:
-        context["authorities"] = authorities
-    elif user.role == Role.LA_FINANCE_LEAD:
-        context["authority"] = authorities.first()
-    context["can_view_dbv_progress"] = access.can(user, Permission.VIEW_DBV_PROGRESS)
-    context["deadlines"] = my_deadlines(user=user, today=today)
-    if user.role in (Role.DFE_OFFICIAL, Role.STEERING_MEMBER):
+    if access.can(user, Permission.BROWSE_AUTHORITIES):
+        authorities = access.visible(user, LocalAuthority.objects.select_related("region"))
+        if access.can(user, Permission.MANAGE_AUTHORITIES):  # every authority: how many operate
+            context["authorities_operating"] = authorities.operating_on(today).count()
+        else:  # the ones assigned to them, by name
+            context["authorities"] = authorities
+    if access.can(user, Permission.VIEW_STEERING_GROUP_WORK):
         context["steering_group"] = access.visible(user, SteeringGroup.objects.all()).first()
     return context

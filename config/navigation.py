@@ -1,40 +1,32 @@
-"""The service navigation each role sees."""
+"""The service navigation: each link shown to those the access policy lets use it."""
 
 from django.urls import reverse
 
-from portal.roles import Role
+from portal import access
+from portal.access import Permission
 
-_ITEMS = {
-    Role.DFE_OFFICIAL: [
-        ("Home", "portal:home"),
-        ("Authorities", "authorities:list"),
-        ("Programmes", "programmes:list"),
-        ("Steering group", "steering:group"),
-    ],
-    Role.DELIVERY_PARTNER: [
-        ("Home", "portal:home"),
-        ("Authorities", "authorities:list"),
-        ("Programmes", "programmes:list"),
-    ],
-    Role.LA_FINANCE_LEAD: [
-        ("Home", "portal:home"),
-        ("Your authority", "authorities:list"),
-        ("Programmes", "programmes:list"),
-    ],
-    Role.STEERING_MEMBER: [
-        ("Home", "portal:home"),
-        ("Programmes", "programmes:list"),
-        ("Steering group", "steering:group"),
-    ],
-}
+
+def _links(user) -> list[tuple[str, str]]:
+    links = [("Home", reverse("portal:home"))]
+    if user.authority_id:  # an LA finance lead acts for one authority: straight to it
+        links.append(("Your authority", reverse("authorities:detail", args=[user.authority.la_code])))
+    elif access.can(user, Permission.BROWSE_AUTHORITIES):
+        links.append(("Authorities", reverse("authorities:list")))
+    links.append(("Programmes", reverse("programmes:list")))
+    if access.can(user, Permission.VIEW_STEERING_GROUP_WORK):
+        links.append(("Steering group", reverse("steering:group")))
+    return links
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
     if not user.is_authenticated:
         return []
-    items = []
-    for label, name in _ITEMS.get(user.role, [("Home", "portal:home")]):
-        url = reverse(name)
-        active = current_path == url if name == "portal:home" else current_path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
-    return items
+    home = reverse("portal:home")
+    return [
+        {
+            "label": label,
+            "url": url,
+            "active": current_path == url if url == home else current_path.startswith(url),
+        }
+        for label, url in _links(user)
+    ]

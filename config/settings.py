@@ -212,7 +212,7 @@ SPECTACULAR_SETTINGS = {
         "StageStatus": "programmes.models.StageStatus",
         "EngagementKind": "programmes.models.EngagementKind",
         "Assessment": "programmes.models.Assessment",
-        "MonitoringReportStatus": "programmes.api.agreements.ReportStatus.CHOICES",
+        "MonitoringReportStatus": "programmes.models.ReportStatus",
         "GrantKind": "programmes.models.GrantKind",
         "PaymentStatus": "programmes.models.PaymentStatus",
         "DeadlineKind": "deadlines.models.DeadlineKind",

@@ -11,14 +11,15 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import LA_CODE_SCHEMA
+from portal.api.schema import resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from .models import Deadline, DeadlineKind, OwnerGroup
-from .selectors import deadlines_owned_by
+from .selectors import deadline_list, deadlines_owned_by
 
 # The API resource each kind of deadline comes from (its `source_id` is that resource's id).
 SOURCE_RESOURCES = {
@@ -88,7 +89,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         return deadline.is_open
 
     def get_overdue(self, deadline) -> bool:
-        return deadline.is_open and deadline.due_on < self.context["today"]
+        return deadline.is_overdue(self.context["today"])
 
 
 class DeadlineFilter(filters.FilterSet):
@@ -122,16 +123,13 @@ class DeadlineFilter(filters.FilterSet):
         return self._narrow(queryset, mine, value)
 
     def filter_upcoming(self, queryset, name, value):
-        return self._narrow(queryset, Q(closed_at__isnull=True, due_on__gte=timezone.localdate()), value)
+        return queryset.upcoming(timezone.localdate(), value)
 
     def filter_overdue(self, queryset, name, value):
-        return self._narrow(queryset, Q(closed_at__isnull=True, due_on__lt=timezone.localdate()), value)
+        return queryset.overdue(timezone.localdate(), value)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List deadlines", tags=["deadlines"]),
-    retrieve=extend_schema(summary="One deadline", tags=["deadlines"]),
-)
+@resource_schema("deadlines", list="List deadlines", retrieve="One deadline")
 class DeadlineViewSet(ScopedViewSet):
     """Deadlines you may see, by due date: your own and, for an authority's people, the authority's."""
 
@@ -140,9 +138,7 @@ class DeadlineViewSet(ScopedViewSet):
     filterset_class = DeadlineFilter
     ordering_fields = ["due_on", "kind", "authority__name", "closed_at"]
     ordering = ["due_on", "pk"]
-
-    def optimise(self, queryset):
-        return queryset.select_related("authority", "owner", "responsible")
+    list_selector = deadline_list
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

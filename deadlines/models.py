@@ -4,10 +4,13 @@ A deadline is kept in step with its source record by deadlines.services, which e
 service that writes a source calls; deleting the source deletes its deadline (generic relation).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
@@ -24,9 +27,27 @@ class DeadlineKind(models.TextChoices):
     PLAN_REVIEW = "plan_review", "DSG management plan review due"
 
 
+def overdue_on(today: date) -> Q:
+    """Open and due before `today`: the one definition of overdue (Deadline.is_overdue for one)."""
+    return Q(closed_at__isnull=True, due_on__lt=today)
+
+
+def upcoming_on(today: date) -> Q:
+    """Open and due `today` or later."""
+    return Q(closed_at__isnull=True, due_on__gte=today)
+
+
 class DeadlineQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
+
+    def overdue(self, today: date, overdue: bool = True) -> "DeadlineQuerySet":
+        """The overdue deadlines on `today` (overdue=False: all the others)."""
+        return self.filter(overdue_on(today)) if overdue else self.exclude(overdue_on(today))
+
+    def upcoming(self, today: date, upcoming: bool = True) -> "DeadlineQuerySet":
+        """The open deadlines due `today` or later (upcoming=False: all the others)."""
+        return self.filter(upcoming_on(today)) if upcoming else self.exclude(upcoming_on(today))
 
 
 class Deadline(models.Model):
@@ -80,3 +101,7 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    def is_overdue(self, today: date) -> bool:
+        """overdue_on(today) for this one."""
+        return self.is_open and self.due_on < today

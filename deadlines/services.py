@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from portal.history import delete_as, save_as
+
 from .models import Deadline
 
 
@@ -34,8 +36,7 @@ def deadline_sync(
     deadline = Deadline.objects.filter(source_type=source_type, source_id=source.pk).first()
     if due_on is None:
         if deadline is not None:
-            deadline._history_user = actor
-            deadline.delete()
+            delete_as(actor, deadline)
         return None
     if deadline is None:
         deadline = Deadline(source_type=source_type, source_id=source.pk)
@@ -59,6 +60,5 @@ def deadline_sync(
     for field, value in values.items():
         setattr(deadline, field, value)
     deadline.closed_at = closed_at
-    deadline._history_user = actor
-    deadline.save()
+    save_as(actor, deadline)
     return deadline

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     MANAGE_STEERING_GROUP = "manage_steering_group"
     UPDATE_STEERING_ACTION = "update_steering_action"
     VIEW_STEERING_GROUP_WORK = "view_steering_group_work"
+    BROWSE_AUTHORITIES = "browse_authorities"
 
 
 def _is_signed_in(user) -> bool:
@@ -200,6 +201,20 @@ _SCOPES.update(
 )
 
 
+def deadlines_to_act_on(user, queryset: QuerySet) -> QuerySet:
+    """The deadlines of `queryset` the user sees and must act on: their own; their group's (an LA
+    finance lead: their authority's finance leads'; a delivery partner: the delivery partners' of
+    the authorities assigned to them); and, for a DfE official, those theirs to escalate."""
+    mine = Q(owner=user)
+    if user.role == Role.LA_FINANCE_LEAD:
+        mine |= Q(owner_group="finance_leads", authority_id=user.authority_id)
+    elif user.role == Role.DELIVERY_PARTNER:
+        mine |= Q(owner_group="delivery_partners")
+    elif user.role == Role.DFE_OFFICIAL:
+        mine |= Q(responsible=user)
+    return visible(user, queryset).filter(mine)
+
+
 # --- What a user may do ---------------------------------------------------------------------
 
 _ROLES_FOR = {
@@ -221,6 +236,9 @@ _ROLES_FOR = {
     Permission.MANAGE_STEERING_GROUP: {Role.DFE_OFFICIAL},
     Permission.UPDATE_STEERING_ACTION: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
     Permission.VIEW_STEERING_GROUP_WORK: {Role.DFE_OFFICIAL, Role.STEERING_MEMBER},
+    # The register as a list to browse: DfE's every authority, a partner's assigned ones. A finance
+    # lead goes straight to their own authority; a steering member sees no single authority.
+    Permission.BROWSE_AUTHORITIES: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER},
 }
 
 # Actions on one object that need more than seeing it and having the role.

@@ -1,4 +1,8 @@
-"""Financial years (April to March, written `2022-23`) as a small value type and a model field."""
+"""Financial years (April to March, written `2022-23`): a small value type, its one parser, and its fields.
+
+`FinancialYear.parse` is the only reader of the written form: the model field, the form field (used
+by pages and API filters), the API field and the import widget all call it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -21,8 +26,10 @@ class FinancialYear:
     start_year: int
 
     @classmethod
-    def parse(cls, text: str) -> FinancialYear:
-        """Read `2022-23`; refuse anything else, including years that do not follow on."""
+    def parse(cls, text: str | FinancialYear) -> FinancialYear:
+        """Read `2022-23` (a FinancialYear is returned as it is); refuse anything else, with a ValueError."""
+        if isinstance(text, FinancialYear):
+            return text
         match = _PATTERN.match(str(text).strip())
         if not match:
             raise ValueError(f"“{text}” is not a financial year: write it like 2022-23.")
@@ -61,13 +68,16 @@ class FinancialYear:
         return f"{self.start_year}-{(self.start_year + 1) % 100:02d}"
 
 
-def validate_financial_year(value) -> None:
-    if isinstance(value, FinancialYear):
-        return
+def financial_year_or_invalid(value) -> FinancialYear:
+    """FinancialYear.parse, refusing with a ValidationError (for model and form fields)."""
     try:
-        FinancialYear.parse(value)
+        return FinancialYear.parse(value)
     except ValueError as error:
         raise ValidationError(str(error), code="invalid_financial_year") from error
+
+
+def validate_financial_year(value) -> None:
+    financial_year_or_invalid(value)
 
 
 class FinancialYearField(models.CharField):
@@ -91,16 +101,21 @@ class FinancialYearField(models.CharField):
         return None if value is None else FinancialYear.parse(value)
 
     def to_python(self, value):
-        if value is None or value == "" or isinstance(value, FinancialYear):
-            return value or None
-        try:
-            return FinancialYear.parse(value)
-        except ValueError as error:
-            raise ValidationError(str(error), code="invalid_financial_year") from error
+        if value is None or value == "":
+            return None
+        return financial_year_or_invalid(value)
 
     def get_prep_value(self, value):
         if value is None or value == "":
             return None
-        if isinstance(value, FinancialYear):
-            return str(value)
         return str(FinancialYear.parse(value))
+
+
+class FinancialYearFormField(forms.CharField):
+    """A financial year typed as `2022-23`, cleaned to a FinancialYear (pages and API filters)."""
+
+    def to_python(self, value) -> FinancialYear | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return financial_year_or_invalid(value)

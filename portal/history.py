@@ -1,4 +1,5 @@
-"""What changed, by whom and when: readable before/after values from django-simple-history rows (SPEC §4.12).
+"""What changed, by whom and when: writing it (`save_as`, `delete_as`) and reading it back as
+readable before/after values from django-simple-history rows (SPEC §4.12).
 
 Only people the access policy lets view history see it (Permission.VIEW_HISTORY, on an object they can see).
 """
@@ -16,6 +17,29 @@ from . import access
 from .access import Permission
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+# --- Recording who made a change ----------------------------------------------------------------
+
+
+def attribute_to(actor, obj: Model) -> Model:
+    """Name `actor` as the person who makes the next change to `obj` (for a save made elsewhere, like an import's).
+
+    django-simple-history reads `_history_user` from the instance before it falls back to the request.
+    """
+    obj._history_user = actor
+    return obj
+
+
+def save_as(actor, obj: Model, **save_kwargs) -> Model:
+    """Save `obj`, its history row naming `actor` as the person who made the change."""
+    attribute_to(actor, obj).save(**save_kwargs)
+    return obj
+
+
+def delete_as(actor, obj: Model) -> None:
+    """Delete `obj`, its history row naming `actor` as the person who deleted it."""
+    attribute_to(actor, obj).delete()
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 
 import tablib
@@ -35,6 +34,8 @@ from . import access
 from .access import Permission
 from .errors import DomainError
 from .financial_year import FinancialYear
+from .history import save_as
+from .money import MoneyError, parse_money
 
 logger = logging.getLogger(__name__)
 
@@ -196,49 +197,38 @@ class FinancialYearWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-_AMOUNT = re.compile(r"^-?£?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+class MoneyWidget(widgets.DecimalWidget):
+    """An amount in pounds, read by portal.money.parse_money (so -£1,234.50 and 1234.5 are read, 12.345 is not).
 
-
-class ExactDecimalWidget(widgets.DecimalWidget):
-    """An exact amount (Decimal, never float) with at most `places` decimal places, like pounds and pence.
-
-    Text may have thousands separators and a pound sign (-£1,234.50); a spreadsheet's number cell is
-    read as the shortest decimal that it holds. Exports write the number itself: never text.
+    An empty cell is no amount (None). A workbook's number cell reaches here as the text it holds
+    (see `read_xlsx`). `round_to_penny` is for published figures that carry fractions of a penny.
+    Exports write the number itself: never text.
     """
 
-    def __init__(self, *, places: int = 2):
+    def __init__(self, *, round_to_penny: bool = False):
         super().__init__()
-        self.places = places
+        self.round_to_penny = round_to_penny
 
     def clean(self, value, row=None, **kwargs) -> Decimal | None:
-        if isinstance(value, bool):
-            raise ValueError(f"“{value}” is not an amount.")
-        if isinstance(value, int | float | Decimal):
-            amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-            shown = str(value)
-        else:
-            shown = cell_text(value)
-            if not shown:
+        if isinstance(value, str):
+            value = cell_text(value)
+            if not value:
                 return None
-            if not _AMOUNT.match(shown.replace(" ", "")):
-                raise ValueError(f"“{shown}” is not an amount: write a number, like 1234.56 or -1234.56.")
-            amount = Decimal(shown.replace(" ", "").replace(",", "").replace("£", ""))
-        if not amount.is_finite():
-            raise ValueError(f"“{shown}” is not an amount: write a number, like 1234.56.")
+        elif value is None:
+            return None
         try:
-            exact = amount.quantize(Decimal(1).scaleb(-self.places))
-        except InvalidOperation:
-            raise ValueError(f"“{shown}” is too large an amount.") from None
-        if exact != amount:
-            raise ValueError(
-                f"“{shown}” has more than {self.places} decimal places: give at most {self.places}."
-            )
-        return exact
+            return parse_money(value, round_to_penny=self.round_to_penny)
+        except MoneyError as error:
+            raise ValueError(error.message) from None
 
     def render(self, value, obj=None, **kwargs):
         if kwargs.get("force_native_type"):
             return value
         return "" if value is None else str(value)
+
+
+# The older name, still used for the percentage columns (exact, at most 2 places, like money).
+ExactDecimalWidget = MoneyWidget
 
 
 # --- Resources ----------------------------------------------------------------------------------
@@ -359,8 +349,8 @@ class PortalResource(resources.ModelResource):
         """Rules beyond the model's own validation, as {column: message}."""
         return {}
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._history_user = self.actor
+    def do_instance_save(self, instance, is_create):
+        save_as(self.actor, instance, force_insert=is_create)
 
     def _number_as_spreadsheet(self, result: Result) -> None:
         for invalid in result.invalid_rows:
@@ -433,6 +423,19 @@ def read_csv(content: bytes) -> tablib.Dataset:
     return _dataset(rows)
 
 
+def _workbook_cell(value):
+    """A workbook cell as our widgets read it: a number cell as the shortest text that holds it.
+
+    openpyxl hands number cells over as floats; the amount a person typed (-1234567.89) is the
+    float's shortest repr, so money is read from that text exactly, never from the float itself.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return value
+
+
 def read_xlsx(content: bytes) -> tablib.Dataset:
     from openpyxl import load_workbook
 
@@ -443,10 +446,7 @@ def read_xlsx(content: bytes) -> tablib.Dataset:
             raise ImportRefused("The workbook unpacks to far more data than we import at once: split it.")
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        rows = [
-            ["" if cell is None else cell for cell in row]
-            for row in workbook.active.iter_rows(values_only=True)
-        ]
+        rows = [[_workbook_cell(cell) for cell in row] for row in workbook.active.iter_rows(values_only=True)]
         workbook.close()
     except Exception:
         raise ImportRefused(

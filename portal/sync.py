@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Model
 
+from .history import save_as
+
 
 def sync_row(model: type[Model], *, lookup: dict, values: dict, user) -> tuple[Model, bool]:
     """Make the row found by `lookup` hold `values`. Returns (row, changed)."""
@@ -16,7 +18,6 @@ def sync_row(model: type[Model], *, lookup: dict, values: dict, user) -> tuple[M
     else:
         for field, value in values.items():
             setattr(row, field, value)
-    row._history_user = user
     row.full_clean()
-    row.save()
+    save_as(user, row)
     return row, True

@@ -6,13 +6,13 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from authorities.models import FigureSource
-from portal.financial_year import FinancialYear
+from portal.financial_year import FinancialYearFormField
 
 from .models import Cohort, ProgrammeCode, StageStatus
 
 
 class TieringProposalForm(forms.Form):
-    reference_year = forms.CharField(
+    reference_year = FinancialYearFormField(
         label="Reference year",
         initial="2020-21",
         help_text="The financial year whose DSG figures rank the authorities, like 2020-21.",
@@ -46,12 +46,6 @@ class TieringProposalForm(forms.Form):
             Field.select("source"),
             Button("submit", "Run the proposal"),
         )
-
-    def clean_reference_year(self) -> FinancialYear:
-        try:
-            return FinancialYear.parse(self.cleaned_data["reference_year"])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
 
 
 class TieringApprovalForm(forms.Form):

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
 from authorities.models import DsgFigure, FigureSource
 from portal.financial_year import FinancialYear
+from portal.money import to_pennies
 
-PENNY = Decimal("0.01")
 DEFAULT_FORECAST_YEARS = 5
 # When a year has figures from several sources, the first of these is the actual shown: the
 # authority's own return is its latest account, DfE's published figures come next, demo figures last.
@@ -50,7 +50,8 @@ class YearKind:
 
 
 def money(amount: Decimal) -> Decimal:
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+    """A computed amount to the penny, half up (portal.money.to_pennies)."""
+    return to_pennies(amount)
 
 
 @dataclass(frozen=True)

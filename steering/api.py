@@ -11,25 +11,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from portal.access import Permission
-from portal.api.errors import ErrorSerializer
 from portal.api.fields import ScopedPrimaryKeyRelatedField, WholeNumberFilter
 from portal.api.files import (
     MULTIPART,
+    MULTIPART_ONLY,
     FileDownloadMixin,
     download_responses,
     download_url,
     file_name,
     file_response,
 )
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 from portal.models import User
 
@@ -43,6 +44,7 @@ from .models import (
     Paper,
     SteeringGroup,
 )
+from .selectors import action_list, meeting_list, member_list, paper_list
 from .services import (
     action_create,
     action_delete,
@@ -87,10 +89,7 @@ class SteeringMemberFilter(filters.FilterSet):
         fields = ["role", "vacant"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the steering group's seats", tags=["steering-group"]),
-    retrieve=extend_schema(summary="One seat", tags=["steering-group"]),
-)
+@resource_schema("steering-group", list="List the steering group's seats", retrieve="One seat")
 class SteeringMemberViewSet(ScopedViewSet):
     """Seats of the Sector Steering Group, in their listed order; a vacant seat has no name."""
 
@@ -99,9 +98,7 @@ class SteeringMemberViewSet(ScopedViewSet):
     filterset_class = SteeringMemberFilter
     ordering_fields = ["number", "name", "role"]
     ordering = ["group", "number"]
-
-    def optimise(self, queryset):
-        return queryset.select_related("organisation")
+    list_selector = member_list
 
 
 # --- Meetings and their papers -----------------------------------------------------------------
@@ -177,34 +174,22 @@ def _the_group() -> SteeringGroup:
     return SteeringGroup.objects.get(name=SteeringGroup.SECTOR_STEERING_GROUP)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the steering group's meetings", tags=["steering-group"]),
-    retrieve=extend_schema(summary="One meeting, with its papers and actions", tags=["steering-group"]),
-    create=extend_schema(
-        summary="Add a meeting (DfE)",
-        tags=["steering-group"],
-        request=MeetingWriteSerializer,
-        responses={201: MeetingSerializer},
+@resource_schema(
+    "steering-group",
+    list="List the steering group's meetings",
+    retrieve="One meeting, with its papers and actions",
+    create=operation("Add a meeting (DfE)", MeetingWriteSerializer, MeetingSerializer, 201),
+    partial_update=operation(
+        "Change a meeting (DfE): e.g. add its minutes", MeetingWriteSerializer, MeetingSerializer
     ),
-    partial_update=extend_schema(
-        summary="Change a meeting (DfE): e.g. add its minutes",
-        tags=["steering-group"],
-        request=MeetingWriteSerializer,
-        responses={200: MeetingSerializer},
-    ),
-    papers=extend_schema(
-        operation_id="steering_group_meetings_papers_upload",
-        summary="Upload a paper for the meeting (DfE)",
+    papers=operation(
+        "Upload a paper for the meeting (DfE)",
+        {MULTIPART: PaperUploadSerializer},
+        PaperSerializer,
+        201,
+        id="steering_group_meetings_papers_upload",
         description="multipart/form-data: `title` and `file` (checked by type and size).",
-        tags=["steering-group"],
-        request={MULTIPART: PaperUploadSerializer},
-        responses={
-            201: PaperSerializer,
-            415: OpenApiResponse(
-                response=ErrorSerializer,
-                description="The body must be multipart/form-data (it carries the file).",
-            ),
-        },
+        responses={415: MULTIPART_ONLY},
     ),
 )
 class MeetingViewSet(ScopedViewSet):
@@ -222,35 +207,19 @@ class MeetingViewSet(ScopedViewSet):
         "papers": Permission.MANAGE_STEERING_GROUP,
     }
 
-    def optimise(self, queryset):
-        papers = self.visible(Paper.objects.select_related("uploaded_by")).order_by("title", "pk")
-        actions = self.visible(Action.objects.select_related("owner")).order_by("due_on", "pk")
-        return queryset.prefetch_related(
-            Prefetch("papers", queryset=papers), Prefetch("actions", queryset=actions)
-        )
+    list_selector = meeting_list
 
     def create(self, request):
-        serializer = MeetingWriteSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        meeting = meeting_create(actor=request.user, group=_the_group(), **serializer.validated_data)
-        return self.answer(meeting, status.HTTP_201_CREATED)
+        return self.write(MeetingWriteSerializer, meeting_create, status.HTTP_201_CREATED, group=_the_group())
 
     def partial_update(self, request, pk=None):
-        meeting = self.get_object()
-        serializer = MeetingWriteSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        meeting = meeting_update(actor=request.user, meeting=meeting, **serializer.validated_data)
-        return self.answer(meeting)
+        return self.write(MeetingWriteSerializer, meeting_update, partial=True, meeting=self.get_object())
 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def papers(self, request, pk=None):
         meeting = self.get_object()
-        serializer = PaperUploadSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        paper = paper_upload(actor=request.user, meeting=meeting, **serializer.validated_data)
-        paper = self.visible(Paper.objects.select_related("uploaded_by")).get(pk=paper.pk)
+        paper = paper_upload(actor=request.user, meeting=meeting, **self.validated(PaperUploadSerializer))
+        paper = paper_list(user=request.user).get(pk=paper.pk)
         return Response(
             PaperSerializer(paper, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
@@ -264,14 +233,12 @@ class PaperFilter(filters.FilterSet):
         fields = ["meeting"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the meetings' papers", tags=["steering-group"]),
-    retrieve=extend_schema(summary="One paper", tags=["steering-group"]),
-    download=extend_schema(
-        operation_id="steering_group_papers_download",
-        summary="Download a paper's file",
-        tags=["steering-group"],
-        responses=download_responses(),
+@resource_schema(
+    "steering-group",
+    list="List the meetings' papers",
+    retrieve="One paper",
+    download=operation(
+        "Download a paper's file", id="steering_group_papers_download", responses=download_responses()
     ),
 )
 class PaperViewSet(FileDownloadMixin, ScopedViewSet):
@@ -282,9 +249,7 @@ class PaperViewSet(FileDownloadMixin, ScopedViewSet):
     filterset_class = PaperFilter
     ordering_fields = ["uploaded_at", "title"]
     ordering = ["-meeting__held_on", "meeting_id", "title", "pk"]
-
-    def optimise(self, queryset):
-        return queryset.select_related("uploaded_by")
+    list_selector = paper_list
 
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -369,29 +334,28 @@ class ActionFilter(filters.FilterSet):
         return queryset.exclude(closed) if value else queryset.filter(closed)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List the steering group's actions", tags=["steering-group"]),
-    retrieve=extend_schema(summary="One action", tags=["steering-group"]),
-    create=extend_schema(
-        summary="Set an action (DfE)",
+@resource_schema(
+    "steering-group",
+    list="List the steering group's actions",
+    retrieve="One action",
+    create=operation(
+        "Set an action (DfE)",
+        ActionCreateSerializer,
+        ActionSerializer,
+        201,
         description="Each action is a deadline for its owner, a steering group member or a DfE official.",
-        tags=["steering-group"],
-        request=ActionCreateSerializer,
-        responses={201: ActionSerializer},
     ),
-    partial_update=extend_schema(
-        summary="Report on or change an action",
+    partial_update=operation(
+        "Report on or change an action",
+        ActionUpdateSerializer,
+        ActionSerializer,
         description="DfE may change anything. The steering group member who owns the action may change its "
         "status and update only (moving its due date or owner is refused, 403); another member's action "
         "is refused (403).",
-        tags=["steering-group"],
-        request=ActionUpdateSerializer,
-        responses={200: ActionSerializer},
     ),
-    destroy=extend_schema(
-        summary="Delete an action set in error (DfE)",
+    destroy=operation(
+        "Delete an action set in error (DfE)",
         description="A dropped action is better cancelled (status cancelled): it stays on record.",
-        tags=["steering-group"],
         responses={204: OpenApiResponse(description="Deleted, with its deadline.")},
     ),
 )
@@ -410,23 +374,13 @@ class ActionViewSet(ScopedViewSet):
         "destroy": Permission.MANAGE_STEERING_GROUP,
     }
 
-    def optimise(self, queryset):
-        return queryset.select_related("owner")
+    list_selector = action_list
 
     def create(self, request):
-        serializer = ActionCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        steering_action = action_create(actor=request.user, group=_the_group(), **serializer.validated_data)
-        return self.answer(steering_action, status.HTTP_201_CREATED)
+        return self.write(ActionCreateSerializer, action_create, status.HTTP_201_CREATED, group=_the_group())
 
     def partial_update(self, request, pk=None):
-        steering_action = self.get_object()
-        serializer = ActionUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        steering_action = action_update(
-            actor=request.user, action=steering_action, **serializer.validated_data
-        )
-        return self.answer(steering_action)
+        return self.write(ActionUpdateSerializer, action_update, action=self.get_object())
 
     def destroy(self, request, pk=None):
         action_delete(actor=request.user, action=self.get_object())

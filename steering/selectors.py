@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from portal import access
 
-from .models import CLOSED_ACTION_STATUSES, Action, Meeting, Paper, SteeringGroup
+from .models import CLOSED_ACTION_STATUSES, Action, Meeting, Member, Paper, SteeringGroup
 
 
 def steering_group(*, user) -> SteeringGroup:
@@ -12,15 +12,27 @@ def steering_group(*, user) -> SteeringGroup:
     return access.get_visible_or_404(user, groups, name=SteeringGroup.SECTOR_STEERING_GROUP)
 
 
+def member_list(*, user) -> QuerySet:
+    """The seats of the steering group, each with its organisation."""
+    return access.visible(user, Member.objects.select_related("organisation"))
+
+
 def meeting_list(*, user, group: SteeringGroup | None = None) -> QuerySet:
-    """The group's meetings the user may see, newest first, with their papers and actions."""
+    """The group's meetings the user may see, newest first, with their papers (by title) and actions
+    (by due date)."""
     meetings = access.visible(user, Meeting.objects.select_related("group"))
     if group is not None:
         meetings = meetings.filter(group=group)
+    papers = access.visible(user, Paper.objects.select_related("uploaded_by")).order_by("title", "pk")
+    actions = access.visible(user, Action.objects.select_related("owner")).order_by("due_on", "pk")
     return meetings.prefetch_related(
-        Prefetch("papers", queryset=access.visible(user, Paper.objects.select_related("uploaded_by"))),
-        Prefetch("actions", queryset=access.visible(user, Action.objects.select_related("owner"))),
+        Prefetch("papers", queryset=papers), Prefetch("actions", queryset=actions)
     ).order_by("-held_on", "-pk")
+
+
+def paper_list(*, user) -> QuerySet:
+    """The papers of the group's meetings the user may see, with who uploaded each."""
+    return access.visible(user, Paper.objects.select_related("uploaded_by"))
 
 
 def meeting_detail(*, user, pk: int) -> Meeting:

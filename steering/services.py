@@ -19,6 +19,7 @@ from deadlines.services import deadline_sync
 from portal import access
 from portal.access import Permission
 from portal.errors import DomainError
+from portal.history import delete_as, save_as
 from portal.roles import Role
 from portal.uploads import check_upload
 
@@ -53,7 +54,6 @@ def meeting_create(
     title: str,
     agenda: str = "",
     minutes: str = "",
-    is_demo: bool = False,
 ) -> Meeting:
     access.require(actor, Permission.MANAGE_STEERING_GROUP, group)
     if held_on is None:
@@ -64,10 +64,8 @@ def meeting_create(
         title=_check_title(title),
         agenda=(agenda or "").strip(),
         minutes=(minutes or "").strip(),
-        is_demo=is_demo,
     )
-    meeting._history_user = actor
-    meeting.save()
+    save_as(actor, meeting)
     return meeting
 
 
@@ -92,8 +90,7 @@ def meeting_update(
         meeting.agenda = agenda.strip()
     if minutes is not None:
         meeting.minutes = minutes.strip()
-    meeting._history_user = actor
-    meeting.save()
+    save_as(actor, meeting)
     return meeting
 
 
@@ -104,8 +101,7 @@ def paper_upload(*, actor, meeting: Meeting, title: str, file) -> Paper:
     title = _check_title(title)
     check_upload(file)
     paper = Paper(meeting=meeting, title=title, file=file, uploaded_by=actor, uploaded_at=timezone.now())
-    paper._history_user = actor
-    paper.save()
+    save_as(actor, paper)
     return paper
 
 
@@ -154,7 +150,6 @@ def action_create(
     owner,
     due_on: date,
     meeting: Meeting | None = None,
-    is_demo: bool = False,
 ) -> Action:
     access.require(actor, Permission.MANAGE_STEERING_GROUP, group)
     description = _required_text(description, field="description", message="Say what is to be done.")
@@ -163,11 +158,8 @@ def action_create(
         raise DomainError("Enter the date the action is due.", field="due_on")
     if meeting is not None and meeting.group_id != group.pk:
         raise DomainError("The meeting belongs to another group.", field="meeting")
-    action = Action(
-        group=group, meeting=meeting, description=description, owner=owner, due_on=due_on, is_demo=is_demo
-    )
-    action._history_user = actor
-    action.save()
+    action = Action(group=group, meeting=meeting, description=description, owner=owner, due_on=due_on)
+    save_as(actor, action)
     _sync_deadline(action, actor=actor)
     return action
 
@@ -209,8 +201,7 @@ def action_update(
     if owner is not None:
         _check_owner(owner)
         action.owner = owner
-    action._history_user = actor
-    action.save()
+    save_as(actor, action)
     _sync_deadline(action, actor=actor)
     return action
 
@@ -223,5 +214,4 @@ def action_delete(*, actor, action: Action) -> None:
     deadline_sync(
         source=action, kind=DeadlineKind.STEERING_ACTION, title="", due_on=None, is_open=False, actor=actor
     )
-    action._history_user = actor
-    action.delete()
+    delete_as(actor, action)

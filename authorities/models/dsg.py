@@ -6,8 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from portal.financial_year import FinancialYearField
-
-MONEY = {"max_digits": 15, "decimal_places": 2, "null": True, "blank": True}
+from portal.money import MoneyField
 
 
 class FigureSource(models.TextChoices):
@@ -27,11 +26,11 @@ class DsgFigure(models.Model):
     )
     financial_year = FinancialYearField()
     source = models.CharField(max_length=16, choices=FigureSource.choices)
-    total_dsg_allocation = models.DecimalField("total DSG allocation (£)", **MONEY)
-    high_needs_allocation = models.DecimalField("high needs block allocation (£)", **MONEY)
-    in_year_balance = models.DecimalField("in-year balance (£)", **MONEY)
-    cumulative_balance = models.DecimalField("cumulative balance (£)", **MONEY)
-    usable_reserves = models.DecimalField("usable reserves (£)", **MONEY)
+    total_dsg_allocation = MoneyField("total DSG allocation (£)", null=True, blank=True)
+    high_needs_allocation = MoneyField("high needs block allocation (£)", null=True, blank=True)
+    in_year_balance = MoneyField("in-year balance (£)", null=True, blank=True)
+    cumulative_balance = MoneyField("cumulative balance (£)", null=True, blank=True)
+    usable_reserves = MoneyField("usable reserves (£)", null=True, blank=True)
     published_balance_percent = models.DecimalField(
         "published cumulative balance as % of total DSG",
         max_digits=7,

@@ -1,16 +1,16 @@
-"""Serializer and filter fields the resources share: LA codes, financial years, scoped relations."""
+"""Serializer and filter fields the resources share: LA codes, money, financial years, scoped relations."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal import access
-from portal.financial_year import FinancialYear
+from portal.financial_year import FinancialYear, FinancialYearFormField
+from portal.money import DECIMAL_PLACES, MAX_DIGITS, MoneyError, parse_money
 
 LA_CODE_PATTERN = r"^\d{3}$"
 FINANCIAL_YEAR_PATTERN = r"^\d{4}-\d{2}$"
@@ -31,7 +31,7 @@ FINANCIAL_YEAR_SCHEMA = {
 
 @extend_schema_field(FINANCIAL_YEAR_SCHEMA)
 class FinancialYearField(serializers.Field):
-    """A financial year written `2022-23`, in and out."""
+    """A financial year written `2022-23`, in and out (read by FinancialYear.parse)."""
 
     default_error_messages = {"invalid": "{message}"}
 
@@ -45,6 +45,24 @@ class FinancialYearField(serializers.Field):
             return FinancialYear.parse(data)
         except ValueError as error:
             self.fail("invalid", message=str(error))
+
+
+class MoneyField(serializers.DecimalField):
+    """Pounds and pence, exact: a decimal string like "-1250000.00" out; in, text read by
+    portal.money.parse_money, or a whole number (a JSON number with a fraction is refused)."""
+
+    default_error_messages = {"invalid_money": "{message}"}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", MAX_DIGITS)
+        kwargs.setdefault("decimal_places", DECIMAL_PLACES)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_money(data)
+        except MoneyError as error:
+            self.fail("invalid_money", message=error.message)
 
 
 @extend_schema_field(LA_CODE_SCHEMA)
@@ -80,22 +98,6 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRel
 
 
 # --- Filters -----------------------------------------------------------------------------------
-
-
-class FinancialYearFormField(forms.CharField):
-    def validate(self, value):
-        super().validate(value)
-        if value in self.empty_values:
-            return
-        try:
-            FinancialYear.parse(value)
-        except ValueError as error:
-            # The input goes in as a parameter, never into the message itself (it may hold a "%").
-            raise ValidationError(
-                "“%(value)s” is not a financial year: write it like 2022-23.",
-                code="invalid",
-                params={"value": value},
-            ) from error
 
 
 class FinancialYearFilter(filters.CharFilter):

@@ -16,6 +16,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
+from .errors import ErrorSerializer
+
 # The media types a download answers with: the upload types portal.uploads allows, else bytes.
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -27,6 +29,10 @@ CONTENT_TYPES = {
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 
 MULTIPART = "multipart/form-data"
+# The 415 answer an upload documents: its body carries a file.
+MULTIPART_ONLY = OpenApiResponse(
+    response=ErrorSerializer, description="The body must be multipart/form-data (it carries the file)."
+)
 
 
 def file_name(file) -> str:

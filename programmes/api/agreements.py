@@ -9,57 +9,43 @@ already assessed, answers 409.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.access import Permission
-from portal.api.fields import FinancialYearField, LaCodeField, ScopedPrimaryKeyRelatedField, WholeNumberFilter
+from portal.api.fields import (
+    FinancialYearField,
+    LaCodeField,
+    MoneyField,
+    ScopedPrimaryKeyRelatedField,
+    WholeNumberFilter,
+)
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import (
     Agreement,
     AgreementCondition,
-    AgreementTarget,
     Assessment,
     Enrolment,
     EnrolmentStatus,
     MonitoringReport,
     Payment,
+    ReportStatus,
+)
+from ..selectors.agreement import (
+    agreement_list,
+    monitoring_report_list,
+    off_track_review,
+    targets_against_actuals,
 )
 from ..selectors.agreement import instalments as agreement_instalments
-from ..selectors.agreement import off_track_review, targets_against_actuals
 from ..services.agreement import agreement_create, monitoring_report_assess, monitoring_report_submit
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
 AGREEMENT_AUTHORITY = "agreement__enrolment__authority"
-
-
-class ReportStatus:
-    """Where a monitoring report stands (derived from its dates)."""
-
-    DUE = "due"
-    SUBMITTED = "submitted"
-    ASSESSED = "assessed"
-    CHOICES = [(DUE, "Due"), (SUBMITTED, "Submitted, awaiting assessment"), (ASSESSED, "Assessed")]
-
-
-def report_status(report: MonitoringReport) -> str:
-    if report.assessed_at is not None:
-        return ReportStatus.ASSESSED
-    if report.submitted_at is not None:
-        return ReportStatus.SUBMITTED
-    return ReportStatus.DUE
-
-
-class MoneyField(serializers.DecimalField):
-    """Pounds and pence, exact: a decimal string like "-1250000.00" (a JSON number is read exactly too)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**MONEY, **kwargs)
 
 
 # --- Agreements: what is read ------------------------------------------------------------------
@@ -103,9 +89,9 @@ class ReportSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "due_on", "status", "submitted_at", "assessment", "assessed_at"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.CHOICES))
+    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.choices))
     def get_status(self, report) -> str:
-        return report_status(report)
+        return report.status
 
 
 class WithholdReviewSerializer(serializers.Serializer):
@@ -235,20 +221,18 @@ class AgreementFilter(filters.FilterSet):
         fields = ["authority", "enrolment_status"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List Safety Valve agreements", tags=["agreements"]),
-    retrieve=extend_schema(
-        summary="One agreement: conditions, targets against actuals, instalments, reports",
-        tags=["agreements"],
-    ),
-    create=extend_schema(
-        summary="Record a signed agreement",
+@resource_schema(
+    "agreements",
+    list="List Safety Valve agreements",
+    retrieve="One agreement: conditions, targets against actuals, instalments, reports",
+    create=operation(
+        "Record a signed agreement",
+        AgreementCreateSerializer,
+        AgreementSerializer,
+        201,
         description="Records the agreement of an accepted or active Safety Valve enrolment with its "
         "conditions, yearly targets, the DfE contribution (a grant whose instalments add up exactly to "
         "it) and quarterly monitoring reports; each report and instalment gets its deadline.",
-        tags=["agreements"],
-        request=AgreementCreateSerializer,
-        responses={201: AgreementSerializer},
     ),
 )
 class AgreementViewSet(ScopedViewSet):
@@ -260,21 +244,10 @@ class AgreementViewSet(ScopedViewSet):
     ordering_fields = ["signed_on", "enrolment__authority__name", "enrolment__authority__la_code"]
     ordering = ["enrolment__authority__name", "pk"]
     required_actions = {"create": Permission.MANAGE_AGREEMENT}
-
-    def optimise(self, queryset):
-        return queryset.select_related("enrolment__authority", "contribution").prefetch_related(
-            Prefetch("conditions", queryset=self.visible(AgreementCondition.objects.order_by("number"))),
-            Prefetch("targets", queryset=self.visible(AgreementTarget.objects.order_by("financial_year"))),
-            Prefetch(
-                "monitoring_reports", queryset=self.visible(MonitoringReport.objects.order_by("due_on"))
-            ),
-            Prefetch("contribution__payments", queryset=self.visible(Payment.objects.order_by("number"))),
-        )
+    list_selector = agreement_list
 
     def create(self, request):
-        serializer = AgreementCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(AgreementCreateSerializer)
         agreement = agreement_create(
             actor=request.user,
             enrolment=data["enrolment"],
@@ -332,9 +305,9 @@ class MonitoringReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.CHOICES))
+    @extend_schema_field(serializers.ChoiceField(choices=ReportStatus.choices))
     def get_status(self, report) -> str:
-        return report_status(report)
+        return report.status
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -365,7 +338,7 @@ class AssessmentOutcomeSerializer(serializers.Serializer):
 class MonitoringReportFilter(filters.FilterSet):
     agreement = WholeNumberFilter(field_name="agreement_id", help_text="Agreement id.")
     authority = filters.CharFilter(field_name=f"{AGREEMENT_AUTHORITY}__la_code", help_text="LA code.")
-    status = filters.ChoiceFilter(choices=ReportStatus.CHOICES, method="filter_status")
+    status = filters.ChoiceFilter(choices=ReportStatus.choices, method="filter_status")
     assessment = filters.ChoiceFilter(choices=Assessment.choices)
 
     class Meta:
@@ -373,34 +346,29 @@ class MonitoringReportFilter(filters.FilterSet):
         fields = ["agreement", "authority", "status", "assessment"]
 
     def filter_status(self, queryset, name, value):
-        if value == ReportStatus.ASSESSED:
-            return queryset.filter(assessed_at__isnull=False)
-        if value == ReportStatus.SUBMITTED:
-            return queryset.filter(submitted_at__isnull=False, assessed_at__isnull=True)
-        return queryset.filter(submitted_at__isnull=True)
+        return queryset.with_status(value)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List monitoring reports", tags=["agreements"]),
-    retrieve=extend_schema(summary="One monitoring report", tags=["agreements"]),
-    submit=extend_schema(
-        operation_id="monitoring_reports_submit",
-        summary="Submit the actual figures (the authority's finance lead)",
+@resource_schema(
+    "agreements",
+    list="List monitoring reports",
+    retrieve="One monitoring report",
+    submit=operation(
+        "Submit the actual figures (the authority's finance lead)",
+        SubmitSerializer,
+        MonitoringReportSerializer,
+        id="monitoring_reports_submit",
         description="Submits, or until DfE has assessed it resubmits, the report's actual figures and "
         "narrative. An assessed report answers 409.",
-        tags=["agreements"],
-        request=SubmitSerializer,
-        responses={200: MonitoringReportSerializer},
     ),
-    assess=extend_schema(
-        operation_id="monitoring_reports_assess",
-        summary="Assess a submitted report (DfE)",
+    assess=operation(
+        "Assess a submitted report (DfE)",
+        AssessSerializer,
+        AssessmentOutcomeSerializer,
+        id="monitoring_reports_assess",
         description="On track, at risk or off track (the last two with notes), once. Off track puts the "
         "agreement's next instalment up for a withhold decision. A report not submitted, or already "
         "assessed, answers 409.",
-        tags=["agreements"],
-        request=AssessSerializer,
-        responses={200: AssessmentOutcomeSerializer},
     ),
 )
 class MonitoringReportViewSet(ScopedViewSet):
@@ -416,31 +384,22 @@ class MonitoringReportViewSet(ScopedViewSet):
         "assess": Permission.ASSESS_MONITORING_REPORT,
     }
     transition_actions = frozenset({"submit", "assess"})
-
-    def optimise(self, queryset):
-        return queryset.select_related(AGREEMENT_AUTHORITY, "submitted_by", "assessed_by")
-
-    def _fresh(self, report: MonitoringReport) -> dict:
-        return self.get_serializer(self.get_queryset().get(pk=report.pk)).data
+    list_selector = monitoring_report_list
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        report = self.get_object()
-        serializer = SubmitSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        report = monitoring_report_submit(actor=request.user, report=report, **serializer.validated_data)
-        return Response(self._fresh(report))
+        return self.write(SubmitSerializer, monitoring_report_submit, report=self.get_object())
 
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         report = self.get_object()
-        serializer = AssessSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        outcome = monitoring_report_assess(actor=request.user, report=report, **serializer.validated_data)
+        outcome = monitoring_report_assess(
+            actor=request.user, report=report, **self.validated(AssessSerializer)
+        )
         instalment = outcome.instalment_for_decision
         return Response(
             {
-                "report": self._fresh(outcome.report),
+                "report": self.get_serializer(self.fresh(outcome.report)).data,
                 "instalment_for_decision": InstalmentSerializer(instalment).data if instalment else None,
             }
         )

@@ -6,18 +6,20 @@ the register itself knows nothing of programmes (docs/decisions/0017-layers.md).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from authorities.api import region_filter
 from authorities.models import AuthorityAlias, AuthorityType, GssCode, LocalAuthority
 from portal import access
 from portal.api.fields import LA_CODE_SCHEMA, WholeNumberFilter
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Enrolment, EnrolmentStatus, ProgrammeCode
+from ..selectors.authority import authorities_with_enrolments
 from .trajectory import TrajectoryMixin
 
 # --- Authorities -------------------------------------------------------------------------------
@@ -109,11 +111,11 @@ class AuthorityFilter(filters.FilterSet):
         return queryset
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List authorities", tags=["authorities"]),
-    retrieve=extend_schema(
-        summary="One authority, by LA code",
-        tags=["authorities"],
+@resource_schema(
+    "authorities",
+    list="List authorities",
+    retrieve=operation(
+        "One authority, by LA code",
         parameters=[OpenApiParameter("la_code", type=LA_CODE_SCHEMA, location=OpenApiParameter.PATH)],
     ),
 )
@@ -129,11 +131,4 @@ class AuthorityViewSet(TrajectoryMixin, ScopedViewSet):
     lookup_field = "la_code"
     ordering_fields = ["la_code", "name", "region__name", "la_type", "operated_from"]
     ordering = ["name", "la_code"]
-
-    def optimise(self, queryset):
-        if self.action == "trajectory":
-            return queryset  # the trajectory reads what it needs itself
-        enrolments = self.visible(Enrolment.objects.select_related("cohort__programme")).order_by(
-            "-created_at", "-pk"
-        )
-        return queryset.select_related("region").prefetch_related(Prefetch("enrolments", queryset=enrolments))
+    list_selector = authorities_with_enrolments

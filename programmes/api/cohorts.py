@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from portal.api.fields import FinancialYearField, FinancialYearFilter, WholeNumberFilter
+from portal.api.schema import INHERITED_DESCRIPTION, operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Cohort, ProgrammeCode
+from ..selectors import cohort_list
 
 
 class CohortSerializer(serializers.ModelSerializer):
@@ -34,9 +35,10 @@ class CohortFilter(filters.FilterSet):
         fields = ["programme", "tranche", "financial_year"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List cohorts", tags=["cohorts"]),
-    retrieve=extend_schema(summary="One cohort", tags=["cohorts"]),
+@resource_schema(
+    "cohorts",
+    list=operation("List cohorts", description=INHERITED_DESCRIPTION),
+    retrieve=operation("One cohort", description=INHERITED_DESCRIPTION),
 )
 class CohortViewSet(ScopedViewSet):
     queryset = Cohort.objects.all()
@@ -44,6 +46,4 @@ class CohortViewSet(ScopedViewSet):
     filterset_class = CohortFilter
     ordering_fields = ["financial_year", "tranche", "name", "programme__code"]
     ordering = ["programme__code", "financial_year", "tranche", "pk"]
-
-    def optimise(self, queryset):
-        return queryset.select_related("programme")
+    list_selector = cohort_list

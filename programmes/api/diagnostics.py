@@ -8,15 +8,13 @@ POST /engagements/ and /training-sessions/ record stakeholder engagements and tr
 
 from __future__ import annotations
 
-from django.db.models import F, Prefetch, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from portal.access import Permission
 from portal.api.fields import LaCodeField, ScopedPrimaryKeyRelatedField, WholeNumberFilter
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import (
@@ -28,6 +26,12 @@ from ..models import (
     StakeholderEngagement,
     TrainingSession,
 )
+from ..selectors.diagnostic import (
+    diagnostic_list,
+    diagnostic_stage_list,
+    engagement_list,
+    training_session_list,
+)
 from ..services.diagnostic import (
     NOT_GIVEN,
     diagnostic_plan,
@@ -37,13 +41,6 @@ from ..services.diagnostic import (
 )
 
 DIAGNOSTIC_AUTHORITY = "diagnostic__enrolment__authority"
-
-
-def _planned_late() -> Q:
-    """Open, and planned to finish after the programme's date for every Diagnostic to be complete."""
-    return Q(
-        closed_at__isnull=True, planned_completion__gt=F("enrolment__cohort__programme__diagnostics_due_by")
-    )
 
 
 # --- Diagnostics -------------------------------------------------------------------------------
@@ -122,13 +119,7 @@ class DiagnosticSerializer(serializers.ModelSerializer):
         return not diagnostic.is_open
 
     def get_planned_after_due(self, diagnostic) -> bool:
-        due_by = diagnostic.enrolment.cohort.programme.diagnostics_due_by
-        return bool(
-            diagnostic.is_open
-            and due_by
-            and diagnostic.planned_completion
-            and diagnostic.planned_completion > due_by
-        )
+        return diagnostic.planned_after_due
 
 
 class PlanSerializer(serializers.Serializer):
@@ -151,19 +142,14 @@ class DiagnosticFilter(filters.FilterSet):
         fields = ["authority", "tranche", "closed", "planned_after_due"]
 
     def filter_planned_after_due(self, queryset, name, value):
-        return queryset.filter(_planned_late()) if value else queryset.exclude(_planned_late())
+        return queryset.planned_late(value)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List Diagnostics", tags=["diagnostics"]),
-    retrieve=extend_schema(summary="One Diagnostic, with its 12 stages", tags=["diagnostics"]),
-    plan=extend_schema(
-        operation_id="diagnostics_plan",
-        summary="Set the planned completion",
-        tags=["diagnostics"],
-        request=PlanSerializer,
-        responses={200: DiagnosticSerializer},
-    ),
+@resource_schema(
+    "diagnostics",
+    list="List Diagnostics",
+    retrieve="One Diagnostic, with its 12 stages",
+    plan=operation("Set the planned completion", PlanSerializer, DiagnosticSerializer, id="diagnostics_plan"),
 )
 class DiagnosticViewSet(ScopedViewSet):
     """DBV Diagnostics, one per DBV enrolment, with their stages in order."""
@@ -179,26 +165,11 @@ class DiagnosticViewSet(ScopedViewSet):
     ]
     ordering = ["enrolment__cohort__tranche", "enrolment__authority__name", "pk"]
     required_actions = {"plan": Permission.LOG_DIAGNOSTIC_PROGRESS}
-
-    def optimise(self, queryset):
-        stages = self.visible(DiagnosticStage.objects.select_related("definition", "logged_by")).order_by(
-            "definition__number"
-        )
-        return queryset.select_related(
-            "enrolment__authority", "enrolment__cohort__programme"
-        ).prefetch_related(Prefetch("stages", queryset=stages))
+    list_selector = diagnostic_list
 
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
-        diagnostic = self.get_object()
-        serializer = PlanSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        diagnostic_plan(
-            actor=request.user,
-            diagnostic=diagnostic,
-            planned_completion=serializer.validated_data["planned_completion"],
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=diagnostic.pk)).data)
+        return self.write(PlanSerializer, diagnostic_plan, diagnostic=self.get_object())
 
 
 # --- Stages ------------------------------------------------------------------------------------
@@ -256,17 +227,17 @@ class DiagnosticStageFilter(filters.FilterSet):
         fields = ["diagnostic", "authority", "tranche", "number", "status"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List Diagnostic stages", tags=["diagnostics"]),
-    retrieve=extend_schema(summary="One Diagnostic stage", tags=["diagnostics"]),
-    partial_update=extend_schema(
-        summary="Log a stage's progress",
+@resource_schema(
+    "diagnostics",
+    list="List Diagnostic stages",
+    retrieve="One Diagnostic stage",
+    partial_update=operation(
+        "Log a stage's progress",
+        StageUpdateSerializer,
+        DiagnosticStageSerializer,
         description="Sets what is given of status, planned_date, actual_date and notes; the rest keep "
         "their value (null clears a date). A complete stage needs its actual date, which cannot be in the "
         "future; a closed Diagnostic cannot change. The stage's deadline follows its planned date.",
-        tags=["diagnostics"],
-        request=StageUpdateSerializer,
-        responses={200: DiagnosticStageSerializer},
     ),
 )
 class DiagnosticStageViewSet(ScopedViewSet):
@@ -284,18 +255,12 @@ class DiagnosticStageViewSet(ScopedViewSet):
         "definition__number",
     ]
     required_actions = {"partial_update": Permission.LOG_DIAGNOSTIC_PROGRESS}
-
-    def optimise(self, queryset):
-        return queryset.select_related(
-            f"{DIAGNOSTIC_AUTHORITY}", "diagnostic__enrolment__cohort", "definition", "logged_by"
-        )
+    list_selector = diagnostic_stage_list
 
     def partial_update(self, request, pk=None):
         stage = self.get_object()
-        serializer = StageUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        diagnostic_stage_update(
+        data = self.validated(StageUpdateSerializer)
+        stage = diagnostic_stage_update(
             actor=request.user,
             stage=stage,
             status=data.get("status"),
@@ -303,7 +268,7 @@ class DiagnosticStageViewSet(ScopedViewSet):
             actual_date=data.get("actual_date", NOT_GIVEN),
             notes=data.get("notes", NOT_GIVEN),
         )
-        return Response(self.get_serializer(self.get_queryset().get(pk=stage.pk)).data)
+        return self.answer(stage)
 
 
 # --- Stakeholder engagements -------------------------------------------------------------------
@@ -348,14 +313,12 @@ class EngagementFilter(filters.FilterSet):
         fields = ["diagnostic", "authority", "kind"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List stakeholder engagements", tags=["diagnostics"]),
-    retrieve=extend_schema(summary="One stakeholder engagement", tags=["diagnostics"]),
-    create=extend_schema(
-        summary="Record a stakeholder engagement",
-        tags=["diagnostics"],
-        request=EngagementCreateSerializer,
-        responses={201: EngagementSerializer},
+@resource_schema(
+    "diagnostics",
+    list="List stakeholder engagements",
+    retrieve="One stakeholder engagement",
+    create=operation(
+        "Record a stakeholder engagement", EngagementCreateSerializer, EngagementSerializer, 201
     ),
 )
 class EngagementViewSet(ScopedViewSet):
@@ -367,15 +330,10 @@ class EngagementViewSet(ScopedViewSet):
     ordering_fields = ["held_on", "kind"]
     ordering = ["-held_on", "-pk"]
     required_actions = {"create": Permission.LOG_DIAGNOSTIC_PROGRESS}
-
-    def optimise(self, queryset):
-        return queryset.select_related(DIAGNOSTIC_AUTHORITY, "logged_by")
+    list_selector = engagement_list
 
     def create(self, request):
-        serializer = EngagementCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        engagement = engagement_log(actor=request.user, **serializer.validated_data)
-        return self.answer(engagement, status.HTTP_201_CREATED)
+        return self.write(EngagementCreateSerializer, engagement_log, status.HTTP_201_CREATED)
 
 
 # --- Training sessions -------------------------------------------------------------------------
@@ -443,16 +401,17 @@ class TrainingSessionFilter(filters.FilterSet):
         fields = ["diagnostic", "authority", "module"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List training sessions", tags=["diagnostics"]),
-    retrieve=extend_schema(summary="One training session", tags=["diagnostics"]),
-    create=extend_schema(
-        summary="Record a training session and its feedback",
+@resource_schema(
+    "diagnostics",
+    list="List training sessions",
+    retrieve="One training session",
+    create=operation(
+        "Record a training session and its feedback",
+        TrainingSessionCreateSerializer,
+        TrainingSessionSerializer,
+        201,
         description="Counts of delegates per rating (at least one response in all); they feed the "
         "programme-wide share rated very good or exceptional (/dbv-progress/).",
-        tags=["diagnostics"],
-        request=TrainingSessionCreateSerializer,
-        responses={201: TrainingSessionSerializer},
     ),
 )
 class TrainingSessionViewSet(ScopedViewSet):
@@ -464,12 +423,7 @@ class TrainingSessionViewSet(ScopedViewSet):
     ordering_fields = ["held_on", "module"]
     ordering = ["-held_on", "-pk"]
     required_actions = {"create": Permission.LOG_DIAGNOSTIC_PROGRESS}
-
-    def optimise(self, queryset):
-        return queryset.select_related(DIAGNOSTIC_AUTHORITY, "logged_by")
+    list_selector = training_session_list
 
     def create(self, request):
-        serializer = TrainingSessionCreateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        session = training_session_log(actor=request.user, **serializer.validated_data)
-        return self.answer(session, status.HTTP_201_CREATED)
+        return self.write(TrainingSessionCreateSerializer, training_session_log, status.HTTP_201_CREATED)

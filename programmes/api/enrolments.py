@@ -8,9 +8,9 @@ allowed ones.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -23,10 +23,12 @@ from portal.api.fields import (
     ScopedPrimaryKeyRelatedField,
     WholeNumberFilter,
 )
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 from portal.roles import DeliveryPartner
 
-from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, ProgrammeCode
+from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, ProgrammeCode
+from ..selectors.enrolment import enrolment_list
 from ..services.enrolment import (
     TRANSITIONS,
     allowed_transitions,
@@ -178,32 +180,27 @@ def _transition_action(name: str):
     transition.__name__ = name
     transition.__doc__ = f"“{name}” the enrolment (see allowed_transitions)."
     transition = extend_schema(
-        operation_id=f"enrolments_{name}",
-        summary=f"Transition: {name}",
         tags=["enrolments"],
-        request=TransitionSerializer,
-        responses={200: EnrolmentSerializer},
+        **operation(
+            f"Transition: {name}", TransitionSerializer, EnrolmentSerializer, id=f"enrolments_{name}"
+        ),
     )(transition)
     return action(detail=True, methods=["post"], url_path=name)(transition)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List enrolments", tags=["enrolments"]),
-    retrieve=extend_schema(summary="One enrolment, with its transitions", tags=["enrolments"]),
-    create=extend_schema(
-        summary="Invite an authority into a cohort",
-        tags=["enrolments"],
-        request=InviteSerializer,
-        responses={201: EnrolmentSerializer},
-    ),
-    replace=extend_schema(
-        operation_id="enrolments_replace",
-        summary="Replace a declined or withdrawn enrolment",
+@resource_schema(
+    "enrolments",
+    list="List enrolments",
+    retrieve="One enrolment, with its transitions",
+    create=operation("Invite an authority into a cohort", InviteSerializer, EnrolmentSerializer, 201),
+    replace=operation(
+        "Replace a declined or withdrawn enrolment",
+        ReplaceSerializer,
+        EnrolmentSerializer,
+        201,
+        id="enrolments_replace",
         description="Closes this enrolment as replaced and invites `authority` into its cohort: "
         "answers the new enrolment.",
-        tags=["enrolments"],
-        request=ReplaceSerializer,
-        responses={201: EnrolmentSerializer},
     ),
 )
 class EnrolmentViewSet(ScopedViewSet):
@@ -223,30 +220,10 @@ class EnrolmentViewSet(ScopedViewSet):
     ordering = ["cohort__programme__code", "cohort__tranche", "authority__name", "pk"]
     required_actions = {name: Permission.MANAGE_ENROLMENT for name in ["create", *TRANSITION_NAMES]}
     transition_actions = frozenset(TRANSITION_NAMES)
-
-    def optimise(self, queryset):
-        visible = self.visible(Enrolment.objects.all())
-        return (
-            queryset.select_related("authority", "cohort__programme")
-            .annotate(
-                visible_replaces_id=Subquery(visible.filter(pk=OuterRef("replaces_id")).values("pk")[:1]),
-                visible_replaced_by_id=Subquery(visible.filter(replaces_id=OuterRef("pk")).values("pk")[:1]),
-            )
-            .prefetch_related(
-                Prefetch(
-                    "transitions",
-                    queryset=self.visible(EnrolmentTransition.objects.select_related("actor")).order_by(
-                        "at", "pk"
-                    ),
-                ),
-                Prefetch("partner_assignments", queryset=self.visible(PartnerAssignment.objects.all())),
-            )
-        )
+    list_selector = enrolment_list
 
     def create(self, request):
-        serializer = InviteSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(InviteSerializer)
         enrolment = enrolment_invite(
             actor=request.user,
             authority=data["authority"],
@@ -257,16 +234,9 @@ class EnrolmentViewSet(ScopedViewSet):
         return self.answer(enrolment, status.HTTP_201_CREATED)
 
     def _transition(self, request, name: str) -> Response:
-        enrolment = self.get_object()
-        serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        enrolment = enrolment_transition(
-            actor=request.user,
-            enrolment=enrolment,
-            transition=name,
-            reason=serializer.validated_data["reason"],
+        return self.write(
+            TransitionSerializer, enrolment_transition, enrolment=self.get_object(), transition=name
         )
-        return self.answer(enrolment)
 
     accept = _transition_action("accept")
     decline = _transition_action("decline")
@@ -276,13 +246,6 @@ class EnrolmentViewSet(ScopedViewSet):
 
     @action(detail=True, methods=["post"])
     def replace(self, request, pk=None):
-        enrolment = self.get_object()
-        serializer = ReplaceSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        replacement = enrolment_replace(
-            actor=request.user,
-            enrolment=enrolment,
-            authority=serializer.validated_data["authority"],
-            reason=serializer.validated_data["reason"],
+        return self.write(
+            ReplaceSerializer, enrolment_replace, status.HTTP_201_CREATED, enrolment=self.get_object()
         )
-        return self.answer(replacement, status.HTTP_201_CREATED)

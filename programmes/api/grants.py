@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,10 +27,11 @@ from portal.api.fields import (
     ScopedPrimaryKeyRelatedField,
     WholeNumberFilter,
 )
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Enrolment, Grant, GrantKind, Payment, PaymentStatus, ProgrammeCode
-from ..selectors.grants import national_grant_totals
+from ..selectors.grants import grant_list, national_grant_totals, payment_list
 from ..services.grants import dbv_grant_award, payment_release, payment_reschedule, payment_withhold
 from .agreements import MoneyField
 
@@ -138,17 +138,18 @@ class GrantFilter(filters.FilterSet):
         fields = ["authority", "programme", "kind", "financial_year"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List grants", tags=["grants"]),
-    retrieve=extend_schema(summary="One grant, with its payments", tags=["grants"]),
-    create=extend_schema(
-        summary="Award a DBV implementation grant",
+@resource_schema(
+    "grants",
+    list="List grants",
+    retrieve="One grant, with its payments",
+    create=operation(
+        "Award a DBV implementation grant",
+        GrantAwardSerializer,
+        GrantSerializer,
+        201,
         description="At the end of the Diagnostic: the enrolment's stage 11 “Grant application "
         "submitted” must be complete; the award completes stage 12. One per enrolment. Safety Valve "
         "contributions are recorded with their agreement (POST /agreements/).",
-        tags=["grants"],
-        request=GrantAwardSerializer,
-        responses={201: GrantSerializer},
     ),
 )
 class GrantViewSet(ScopedViewSet):
@@ -160,17 +161,10 @@ class GrantViewSet(ScopedViewSet):
     ordering_fields = ["awarded_on", "amount", "financial_year", "enrolment__authority__name"]
     ordering = ["-awarded_on", "-pk"]
     required_actions = {"create": Permission.AWARD_GRANT}
-
-    def optimise(self, queryset):
-        payments = self.visible(Payment.objects.order_by("number"))
-        return queryset.select_related(
-            "enrolment__authority", "enrolment__cohort__programme", "awarded_by"
-        ).prefetch_related(Prefetch("payments", queryset=payments))
+    list_selector = grant_list
 
     def create(self, request):
-        serializer = GrantAwardSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(GrantAwardSerializer)
         # The service checks the schedule as "instalments": here they are the grant's payments.
         with fields_renamed({"instalments": "payments"}):
             grant = dbv_grant_award(
@@ -253,20 +247,14 @@ class PaymentFilter(filters.FilterSet):
         fields = ["grant", "authority", "programme", "kind", "status", "financial_year"]
 
 
-def _decision(name: str, serializer, summary: str, description: str):
-    return extend_schema(
-        operation_id=f"payments_{name}",
-        summary=summary,
-        description=description,
-        tags=["grants"],
-        request=serializer,
-        responses={200: PaymentSerializer},
-    )
+def _decision(name: str, serializer, summary: str, description: str) -> dict:
+    return operation(summary, serializer, PaymentSerializer, id=f"payments_{name}", description=description)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List payments", tags=["grants"]),
-    retrieve=extend_schema(summary="One payment, with its decision", tags=["grants"]),
+@resource_schema(
+    "grants",
+    list="List payments",
+    retrieve="One payment, with its decision",
     release=_decision(
         "release",
         ReleaseSerializer,
@@ -297,28 +285,19 @@ class PaymentViewSet(ScopedViewSet):
     ordering = ["due_on", "grant_id", "number"]
     required_actions = dict.fromkeys(PAYMENT_TRANSITIONS, Permission.DECIDE_PAYMENT)
     transition_actions = frozenset(PAYMENT_TRANSITIONS)
-
-    def optimise(self, queryset):
-        return queryset.select_related(GRANT_AUTHORITY, "grant__enrolment__cohort__programme", "decided_by")
-
-    def _decide(self, request, serializer_class, decide) -> Response:
-        payment = self.get_object()
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        payment = decide(actor=request.user, payment=payment, **serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=payment.pk)).data)
+    list_selector = payment_list
 
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
-        return self._decide(request, ReleaseSerializer, payment_release)
+        return self.write(ReleaseSerializer, payment_release, payment=self.get_object())
 
     @action(detail=True, methods=["post"])
     def withhold(self, request, pk=None):
-        return self._decide(request, WithholdSerializer, payment_withhold)
+        return self.write(WithholdSerializer, payment_withhold, payment=self.get_object())
 
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
-        return self._decide(request, RescheduleSerializer, payment_reschedule)
+        return self.write(RescheduleSerializer, payment_reschedule, payment=self.get_object())
 
 
 # --- National totals ---------------------------------------------------------------------------

@@ -12,29 +12,29 @@ from __future__ import annotations
 import json
 import re
 
-from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.response import Response
 
 from portal.access import Permission
 from portal.api.domain import fields_renamed
-from portal.api.errors import ErrorSerializer
 from portal.api.fields import FinancialYearField, LaCodeField, ScopedPrimaryKeyRelatedField
 from portal.api.files import (
     MULTIPART,
+    MULTIPART_ONLY,
     FileDownloadMixin,
     download_responses,
     download_url,
     file_name,
     file_response,
 )
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Enrolment, ManagementPlan, ManagementPlanForecast, ReviewOutcome
+from ..selectors.management_plan import management_plan_list
 from ..services.management_plan import management_plan_review, management_plan_submit
 from .agreements import MoneyField
 
@@ -159,37 +159,29 @@ class ManagementPlanFilter(filters.FilterSet):
         fields = ["authority", "review_outcome", "reviewed"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List DSG management plans", tags=["dsg-position"]),
-    retrieve=extend_schema(summary="One DSG management plan", tags=["dsg-position"]),
-    create=extend_schema(
-        summary="Submit a DSG management plan (the authority's finance lead)",
+@resource_schema(
+    "dsg-position",
+    list="List DSG management plans",
+    retrieve="One DSG management plan",
+    create=operation(
+        "Submit a DSG management plan (the authority's finance lead)",
+        {MULTIPART: ManagementPlanSubmitSerializer},
+        ManagementPlanSerializer,
+        201,
         description="multipart/form-data: `enrolment`, `file` and `forecasts` (JSON text) for exactly the "
         "three financial years after the current one, while the ESFA enrolment is open.",
-        tags=["dsg-position"],
-        request={MULTIPART: ManagementPlanSubmitSerializer},
-        responses={
-            201: ManagementPlanSerializer,
-            415: OpenApiResponse(
-                response=ErrorSerializer,
-                description="The body must be multipart/form-data (it carries the file).",
-            ),
-        },
+        responses={415: MULTIPART_ONLY},
     ),
-    review=extend_schema(
-        operation_id="management_plans_review",
-        summary="Review a plan (DfE)",
+    review=operation(
+        "Review a plan (DfE)",
+        ReviewSerializer,
+        ManagementPlanSerializer,
+        id="management_plans_review",
         description="Accepted, or revisions needed (with notes and a next review date). The next review "
         "date is a deadline; a later review moves it.",
-        tags=["dsg-position"],
-        request=ReviewSerializer,
-        responses={200: ManagementPlanSerializer},
     ),
-    download=extend_schema(
-        operation_id="management_plans_download",
-        summary="Download the plan's document",
-        tags=["dsg-position"],
-        responses=download_responses(),
+    download=operation(
+        "Download the plan's document", id="management_plans_download", responses=download_responses()
     ),
 )
 class ManagementPlanViewSet(FileDownloadMixin, ScopedViewSet):
@@ -212,16 +204,10 @@ class ManagementPlanViewSet(FileDownloadMixin, ScopedViewSet):
             return [MultiPartParser()]
         return [JSONParser()]
 
-    def optimise(self, queryset):
-        forecasts = self.visible(ManagementPlanForecast.objects.order_by("financial_year"))
-        return queryset.select_related(
-            "enrolment__authority", "submitted_by", "reviewed_by"
-        ).prefetch_related(Prefetch("forecasts", queryset=forecasts))
+    list_selector = management_plan_list
 
     def create(self, request):
-        serializer = ManagementPlanSubmitSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(ManagementPlanSubmitSerializer)
         rows = data["forecasts"]
         positions = {str(row["financial_year"]): index for index, row in enumerate(rows)}
 
@@ -245,11 +231,7 @@ class ManagementPlanViewSet(FileDownloadMixin, ScopedViewSet):
 
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        plan = self.get_object()
-        serializer = ReviewSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        plan = management_plan_review(actor=request.user, plan=plan, **serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)
+        return self.write(ReviewSerializer, management_plan_review, plan=self.get_object())
 
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

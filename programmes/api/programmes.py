@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from portal.api.fields import FinancialYearField
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Cohort, Programme, ProgrammeCode
+from ..selectors import programme_list
 
 
 class ProgrammeCohortSerializer(serializers.ModelSerializer):
@@ -29,11 +31,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List programmes", tags=["programmes"]),
-    retrieve=extend_schema(
-        summary="One programme, by code",
-        tags=["programmes"],
+@resource_schema(
+    "programmes",
+    list="List programmes",
+    retrieve=operation(
+        "One programme, by code",
         parameters=[OpenApiParameter("code", enum=ProgrammeCode.values, location=OpenApiParameter.PATH)],
     ),
 )
@@ -45,6 +47,4 @@ class ProgrammeViewSet(ScopedViewSet):
     lookup_field = "code"
     ordering_fields = ["code", "name"]
     ordering = ["code"]
-
-    def optimise(self, queryset):
-        return queryset.prefetch_related("cohorts")
+    list_selector = programme_list

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 
 from authorities.api_fields import AuthorityByLaCode
 from portal.access import Permission
 from portal.api.domain import fields_renamed
 from portal.api.fields import LaCodeField
+from portal.api.schema import operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 
 from ..models import Rating, SelfAssessment, SelfAssessmentAnswer
+from ..selectors.trajectory import self_assessment_list
 from ..services.self_assessment import self_assessment_submit
 
 _SERVICE_FIELD = re.compile(r"^(rating|answer)_(\d+)$")
@@ -70,15 +70,16 @@ class SelfAssessmentFilter(filters.FilterSet):
         fields = ["authority"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List self-assessments", tags=["dsg-position"]),
-    retrieve=extend_schema(summary="One self-assessment, with its five answers", tags=["dsg-position"]),
-    create=extend_schema(
-        summary="Submit a self-assessment (the authority's finance lead)",
+@resource_schema(
+    "dsg-position",
+    list="List self-assessments",
+    retrieve="One self-assessment, with its five answers",
+    create=operation(
+        "Submit a self-assessment (the authority's finance lead)",
+        SelfAssessmentSubmitSerializer,
+        SelfAssessmentSerializer,
+        201,
         description="A rating (red, amber or green) and an answer for every one of the five focus areas.",
-        tags=["dsg-position"],
-        request=SelfAssessmentSubmitSerializer,
-        responses={201: SelfAssessmentSerializer},
     ),
 )
 class SelfAssessmentViewSet(ScopedViewSet):
@@ -90,19 +91,10 @@ class SelfAssessmentViewSet(ScopedViewSet):
     ordering_fields = ["submitted_at", "authority__name"]
     ordering = ["-submitted_at", "-pk"]
     required_actions = {"create": Permission.SUBMIT_SELF_ASSESSMENT}
-
-    def optimise(self, queryset):
-        answers = self.visible(SelfAssessmentAnswer.objects.select_related("focus_area")).order_by(
-            "focus_area__number"
-        )
-        return queryset.select_related("authority", "submitted_by").prefetch_related(
-            Prefetch("answers", queryset=answers)
-        )
+    list_selector = self_assessment_list
 
     def create(self, request):
-        serializer = SelfAssessmentSubmitSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(SelfAssessmentSubmitSerializer)
         authority = data.get("authority") or request.user.authority
         if authority is None:
             raise serializers.ValidationError({"authority": ["Give the authority's LA code."]})

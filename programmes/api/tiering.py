@@ -5,9 +5,7 @@ POST runs the proposal (programmes.services.tiering); POST /{id}/approve/ turns 
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,21 +18,19 @@ from portal.api.fields import (
     LaCodeField,
     ScopedPrimaryKeyRelatedField,
 )
+from portal.api.schema import INHERITED_DESCRIPTION, operation, resource_schema
 from portal.api.viewsets import ScopedViewSet
 from portal.financial_year import FinancialYear
 
 from ..models import Cohort, Enrolment, ProposalStatus, Tier, TieringPlacement, TieringProposal
-from ..selectors.tiering import compare_with_dbv_cohort
+from ..selectors.tiering import (
+    compare_with_dbv_cohort,
+    tiering_proposal_list,
+    tiering_proposals_with_placements,
+)
 from ..services.tiering import tiering_approve, tiering_propose
 
 DEFAULT_REFERENCE_YEAR = "2020-21"
-TIER_COUNT_FIELDS = {
-    Tier.SV: "SV",
-    Tier.DBV: "DBV",
-    Tier.ESFA: "ESFA",
-    Tier.NO_FIGURES: "no_figures",
-    Tier.EXCLUDED: "excluded",
-}
 
 
 class TieringPlacementSerializer(serializers.ModelSerializer):
@@ -181,36 +177,35 @@ class TieringProposalFilter(filters.FilterSet):
         fields = ["status", "reference_year"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List tiering proposals", tags=["tiering-proposals"]),
-    retrieve=extend_schema(
-        summary="One tiering proposal, with every authority's placement", tags=["tiering-proposals"]
+@resource_schema(
+    "tiering-proposals",
+    list=operation("List tiering proposals", description=INHERITED_DESCRIPTION),
+    retrieve=operation(
+        "One tiering proposal, with every authority's placement", description=INHERITED_DESCRIPTION
     ),
-    create=extend_schema(
-        summary="Run a tiering proposal",
+    create=operation(
+        "Run a tiering proposal",
+        ProposeSerializer,
+        TieringProposalDetailSerializer,
+        201,
         description="Ranks the authorities operating at the end of `reference_year` by DSG deficit % and "
         "places the top `sv_places` in SV, the next `dbv_places` in DBV and the rest in ESFA; authorities "
         "without figures (`no figures`) and those already in Safety Valve (`excluded`) are listed apart.",
-        tags=["tiering-proposals"],
-        request=ProposeSerializer,
-        responses={201: TieringProposalDetailSerializer},
     ),
-    approve=extend_schema(
-        operation_id="tiering_proposals_approve",
-        summary="Approve a proposal: invite its authorities",
+    approve=operation(
+        "Approve a proposal: invite its authorities",
+        ApproveSerializer,
+        ApprovalSerializer,
+        id="tiering_proposals_approve",
         description="Invites the SV, DBV and ESFA authorities into the given cohorts, all or nothing; "
         "authorities already enrolled or no longer operating are skipped and listed.",
-        tags=["tiering-proposals"],
-        request=ApproveSerializer,
-        responses={200: ApprovalSerializer},
     ),
-    comparison=extend_schema(
-        operation_id="tiering_proposals_comparison",
-        summary="Compare a proposal's DBV tier with the actual DBV enrolments",
+    comparison=operation(
+        "Compare a proposal's DBV tier with the actual DBV enrolments",
+        answer=ComparisonSerializer,
+        id="tiering_proposals_comparison",
         description="Which authorities the proposal and the actual DBV cohort agree on, and which differ, "
         "each with the figures that placed it.",
-        tags=["tiering-proposals"],
-        responses={200: ComparisonSerializer},
     ),
 )
 class TieringProposalViewSet(ScopedViewSet):
@@ -220,28 +215,14 @@ class TieringProposalViewSet(ScopedViewSet):
     ordering_fields = ["created_at", "reference_year"]
     ordering = ["-created_at", "-pk"]
     required_actions = {"create": Permission.MANAGE_ENROLMENT, "approve": Permission.MANAGE_ENROLMENT}
+    list_selector = tiering_proposal_list
+    detail_selector = tiering_proposals_with_placements
 
     def get_serializer_class(self):
         return TieringProposalDetailSerializer if self.action != "list" else TieringProposalSerializer
 
-    def optimise(self, queryset):
-        counts = {
-            f"count_{field}": Count("placements", filter=Q(placements__tier=tier))
-            for tier, field in TIER_COUNT_FIELDS.items()
-        }
-        queryset = queryset.select_related("created_by", "approved_by").annotate(**counts)
-        if self.action != "list":
-            placements = self.visible(TieringPlacement.objects.select_related("authority")).order_by(
-                F("rank").asc(nulls_last=True), "authority__name", "pk"
-            )
-            queryset = queryset.prefetch_related(Prefetch("placements", queryset=placements))
-        return queryset
-
     def create(self, request):
-        serializer = ProposeSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        proposal = tiering_propose(actor=request.user, **serializer.validated_data)
-        return self.answer(proposal, status.HTTP_201_CREATED)
+        return self.write(ProposeSerializer, tiering_propose, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
@@ -261,11 +242,10 @@ class TieringProposalViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         proposal = self.get_object()
-        serializer = ApproveSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        cohorts = {Tier(tier): cohort for tier, cohort in serializer.validated_data["cohorts"].items()}
+        data = self.validated(ApproveSerializer)
+        cohorts = {Tier(tier): cohort for tier, cohort in data["cohorts"].items()}
         approval = tiering_approve(actor=request.user, proposal=proposal, cohorts=cohorts)
-        proposal = self.get_queryset().prefetch_related(None).get(pk=approval.proposal.pk)
+        proposal = tiering_proposal_list(user=request.user).get(pk=approval.proposal.pk)
         body = {
             "proposal": TieringProposalSerializer(proposal, context=self.get_serializer_context()).data,
             "invited": InvitedSerializer(approval.invited, many=True).data,

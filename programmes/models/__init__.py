@@ -1,7 +1,15 @@
 """Programmes, cohorts, enrolment, tiering, Diagnostics, agreements, grants and plans."""
 
-from .agreement import Agreement, AgreementCondition, AgreementTarget, Assessment, MonitoringReport
+from .agreement import (
+    Agreement,
+    AgreementCondition,
+    AgreementTarget,
+    Assessment,
+    MonitoringReport,
+    ReportStatus,
+)
 from .diagnostic import (
+    PLANNED_LATE,
     Diagnostic,
     DiagnosticStage,
     EngagementKind,
@@ -26,6 +34,7 @@ from .tiering import ProposalStatus, Tier, TieringPlacement, TieringProposal
 
 __all__ = [
     "OPEN_STATUSES",
+    "PLANNED_LATE",
     "Agreement",
     "AgreementCondition",
     "AgreementTarget",
@@ -53,6 +62,7 @@ __all__ = [
     "ProgrammeCode",
     "ProposalStatus",
     "Rating",
+    "ReportStatus",
     "ReviewOutcome",
     "SelfAssessment",
     "SelfAssessmentAnswer",

@@ -9,8 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from portal.financial_year import FinancialYearField
-
-MONEY = {"max_digits": 15, "decimal_places": 2}
+from portal.money import MoneyField
 
 
 class Agreement(models.Model):
@@ -19,8 +18,8 @@ class Agreement(models.Model):
     )
     signed_on = models.DateField(null=True, blank=True)
     published_url = models.URLField(blank=True)
-    deficit_at_signing = models.DecimalField("deficit at signing (£)", **MONEY)
-    total_contribution = models.DecimalField("total DfE contribution (£)", **MONEY)
+    deficit_at_signing = MoneyField("deficit at signing (£)")
+    total_contribution = MoneyField("total DfE contribution (£)")
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -58,8 +57,8 @@ class AgreementTarget(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="targets")
     financial_year = FinancialYearField()
-    in_year_balance = models.DecimalField("in-year balance (£)", **MONEY)
-    cumulative_balance = models.DecimalField("cumulative balance (£)", **MONEY)
+    in_year_balance = MoneyField("in-year balance (£)")
+    cumulative_balance = MoneyField("cumulative balance (£)")
     history = HistoricalRecords()
 
     class Meta:
@@ -78,6 +77,26 @@ class Assessment(models.TextChoices):
     OFF_TRACK = "off_track", "Off track"
 
 
+class ReportStatus(models.TextChoices):
+    """Where a monitoring report stands, derived from its dates (MonitoringReport.status)."""
+
+    DUE = "due", "Due"
+    SUBMITTED = "submitted", "Submitted, awaiting assessment"
+    ASSESSED = "assessed", "Assessed"
+
+
+class MonitoringReportQuerySet(models.QuerySet):
+    # The one definition of each status, in SQL here and in Python as MonitoringReport.status.
+    _STATUS = {
+        ReportStatus.ASSESSED: models.Q(assessed_at__isnull=False),
+        ReportStatus.SUBMITTED: models.Q(submitted_at__isnull=False, assessed_at__isnull=True),
+        ReportStatus.DUE: models.Q(submitted_at__isnull=True, assessed_at__isnull=True),
+    }
+
+    def with_status(self, status: str) -> "MonitoringReportQuerySet":
+        return self.filter(self._STATUS[status])
+
+
 class MonitoringReport(models.Model):
     """A report the LA owes DfE by `due_on`: actual figures and a narrative, then DfE's assessment."""
 
@@ -87,8 +106,8 @@ class MonitoringReport(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    actual_in_year_balance = models.DecimalField(null=True, blank=True, **MONEY)
-    actual_cumulative_balance = models.DecimalField(null=True, blank=True, **MONEY)
+    actual_in_year_balance = MoneyField(null=True, blank=True)
+    actual_cumulative_balance = MoneyField(null=True, blank=True)
     narrative = models.TextField(blank=True)
     assessment = models.CharField(max_length=16, choices=Assessment.choices, blank=True)
     assessed_at = models.DateTimeField(null=True, blank=True)
@@ -102,6 +121,8 @@ class MonitoringReport(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = MonitoringReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "due_on"]
         constraints = [
@@ -110,3 +131,12 @@ class MonitoringReport(models.Model):
 
     def __str__(self) -> str:
         return f"Monitoring report due {self.due_on}: {self.agreement.authority}"
+
+    @property
+    def status(self) -> str:
+        """Due, submitted (awaiting DfE's assessment) or assessed: see MonitoringReportQuerySet."""
+        if self.assessed_at is not None:
+            return ReportStatus.ASSESSED
+        if self.submitted_at is not None:
+            return ReportStatus.SUBMITTED
+        return ReportStatus.DUE

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -12,6 +12,19 @@ class StageStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETE = "complete", "Complete"
     BLOCKED = "blocked", "Blocked"
+
+
+# "Planned late": open, and planned to be complete after the date its programme set for every
+# Diagnostic. The one definition: in SQL here, in Python as Diagnostic.planned_after_due.
+PLANNED_LATE = Q(
+    closed_at__isnull=True, planned_completion__gt=F("enrolment__cohort__programme__diagnostics_due_by")
+)
+
+
+class DiagnosticQuerySet(models.QuerySet):
+    def planned_late(self, late: bool = True) -> "DiagnosticQuerySet":
+        """The Diagnostics planned late (late=False: all the others)."""
+        return self.filter(PLANNED_LATE) if late else self.exclude(PLANNED_LATE)
 
 
 class Diagnostic(models.Model):
@@ -27,6 +40,8 @@ class Diagnostic(models.Model):
     closed_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    objects = DiagnosticQuerySet.as_manager()
+
     class Meta:
         ordering = ["enrolment__cohort__tranche", "enrolment__authority__name"]
 
@@ -36,6 +51,12 @@ class Diagnostic(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def planned_after_due(self) -> bool:
+        """PLANNED_LATE for this one (reads enrolment.cohort.programme: select it)."""
+        due_by = self.enrolment.cohort.programme.diagnostics_due_by
+        return bool(self.is_open and due_by and self.planned_completion and self.planned_completion > due_by)
 
 
 class DiagnosticStage(models.Model):

@@ -6,8 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from portal.financial_year import FinancialYearField
-
-MONEY = {"max_digits": 15, "decimal_places": 2}
+from portal.money import MoneyField
 
 
 class GrantKind(models.TextChoices):
@@ -26,7 +25,7 @@ class Grant(models.Model):
         related_name="contribution",
         help_text="Safety Valve contributions only: the agreement the contribution is paid under.",
     )
-    amount = models.DecimalField("amount awarded (£)", **MONEY)
+    amount = MoneyField("amount awarded (£)")
     awarded_on = models.DateField()
     financial_year = FinancialYearField(help_text="The financial year of the award.")
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -61,7 +60,7 @@ class Payment(models.Model):
     number = models.PositiveSmallIntegerField()
     due_on = models.DateField()
     financial_year = FinancialYearField(help_text="The financial year the payment is due in.")
-    amount = models.DecimalField("amount (£)", **MONEY)
+    amount = MoneyField("amount (£)")
     status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.SCHEDULED)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

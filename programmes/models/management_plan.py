@@ -6,8 +6,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from portal.financial_year import FinancialYearField
-
-MONEY = {"max_digits": 15, "decimal_places": 2}
+from portal.money import MoneyField
 
 
 class ReviewOutcome(models.TextChoices):
@@ -47,8 +46,8 @@ class ManagementPlanForecast(models.Model):
 
     plan = models.ForeignKey(ManagementPlan, on_delete=models.CASCADE, related_name="forecasts")
     financial_year = FinancialYearField()
-    in_year_balance = models.DecimalField("forecast in-year balance (£)", **MONEY)
-    cumulative_balance = models.DecimalField("forecast cumulative balance (£)", **MONEY)
+    in_year_balance = MoneyField("forecast in-year balance (£)")
+    cumulative_balance = MoneyField("forecast cumulative balance (£)")
     history = HistoricalRecords()
 
     class Meta:

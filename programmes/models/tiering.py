@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from portal.financial_year import FinancialYearField
+from portal.money import MoneyField
 
 
 class Tier(models.TextChoices):
@@ -50,8 +51,8 @@ class TieringPlacement(models.Model):
     tier = models.CharField(max_length=16, choices=Tier.choices)
     rank = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 is the highest deficit %.")
     deficit_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    cumulative_balance = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
-    total_dsg_allocation = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    cumulative_balance = MoneyField(null=True, blank=True)
+    total_dsg_allocation = MoneyField(null=True, blank=True)
     figure_source = models.CharField(max_length=16, blank=True)
     history = HistoricalRecords()
 

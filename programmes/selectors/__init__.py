@@ -4,11 +4,15 @@ from django.db.models import QuerySet
 
 from portal import access
 
-from ..models import DiagnosticStageDefinition, FocusArea, Programme
+from ..models import Cohort, DiagnosticStageDefinition, FocusArea, Programme
 
 
 def programme_list(*, user) -> QuerySet:
     return access.visible(user, Programme.objects.prefetch_related("cohorts"))
+
+
+def cohort_list(*, user) -> QuerySet:
+    return access.visible(user, Cohort.objects.select_related("programme"))
 
 
 def programme_detail(*, user, code: str) -> Programme:

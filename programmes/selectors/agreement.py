@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from portal import access
@@ -33,33 +34,37 @@ OFF_TRACK_DECISION_DAYS = 14
 
 
 def agreement_list(*, user) -> QuerySet:
-    return access.visible(
-        user,
-        Agreement.objects.select_related(
-            "enrolment__authority", "enrolment__cohort__programme", "contribution"
-        ),
+    """The agreements the user may see, each with its enrolment, authority, contribution and, in order,
+    its conditions, targets, monitoring reports (with who submitted and assessed each) and instalments
+    (with who decided each): 5 queries however many."""
+    reports = MonitoringReport.objects.select_related("submitted_by", "assessed_by").order_by("due_on")
+    payments = Payment.objects.select_related("decided_by").order_by("number")
+    return (
+        access.visible(user, Agreement.objects.all())
+        .select_related("enrolment__authority", "enrolment__cohort__programme", "contribution__awarded_by")
+        .prefetch_related(
+            Prefetch(
+                "conditions", queryset=access.visible(user, AgreementCondition.objects.order_by("number"))
+            ),
+            Prefetch(
+                "targets", queryset=access.visible(user, AgreementTarget.objects.order_by("financial_year"))
+            ),
+            Prefetch("monitoring_reports", queryset=access.visible(user, reports)),
+            Prefetch("contribution__payments", queryset=access.visible(user, payments)),
+        )
     )
 
 
 def agreement_detail(*, user, pk: int) -> Agreement:
     """One agreement with its conditions, targets, instalments and monitoring reports, in 5 queries."""
-    queryset = Agreement.objects.select_related(
-        "enrolment__authority", "enrolment__cohort__programme", "contribution__awarded_by"
-    ).prefetch_related(
-        Prefetch("conditions", queryset=access.visible(user, AgreementCondition.objects.all())),
-        Prefetch("targets", queryset=access.visible(user, AgreementTarget.objects.all())),
-        Prefetch(
-            "monitoring_reports",
-            queryset=access.visible(
-                user, MonitoringReport.objects.select_related("submitted_by", "assessed_by")
-            ),
-        ),
-        Prefetch(
-            "contribution__payments",
-            queryset=access.visible(user, Payment.objects.select_related("decided_by").order_by("number")),
-        ),
+    return get_object_or_404(agreement_list(user=user), pk=pk)
+
+
+def monitoring_report_list(*, user) -> QuerySet:
+    """The monitoring reports the user may see, with their authority and who submitted and assessed each."""
+    return access.visible(user, MonitoringReport.objects.all()).select_related(
+        "agreement__enrolment__authority", "submitted_by", "assessed_by"
     )
-    return access.get_visible_or_404(user, queryset, pk=pk)
 
 
 def instalments(agreement: Agreement) -> list[Payment]:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from authorities.models import Contact, DsgFigure, LocalAuthority
 from portal import access
 
 from ..models import Enrolment, EnrolmentTransition
+
+
+def authorities_with_enrolments(*, user) -> QuerySet:
+    """The authorities the user may see, with their region and the enrolments the user may see of each
+    (newest first, with cohort and programme)."""
+    enrolments = access.visible(user, Enrolment.objects.select_related("cohort__programme")).order_by(
+        "-created_at", "-pk"
+    )
+    return (
+        access.visible(user, LocalAuthority.objects.all())
+        .select_related("region")
+        .prefetch_related(Prefetch("enrolments", queryset=enrolments))
+    )
 
 
 def authority_detail(*, user, la_code: str) -> LocalAuthority:

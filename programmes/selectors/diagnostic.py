@@ -14,11 +14,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from portal import access
 from portal.access import Permission
 
 from ..models import (
+    PLANNED_LATE,
     Cohort,
     Diagnostic,
     DiagnosticStage,
@@ -32,47 +34,52 @@ from ..models import (
 ONE_PLACE = Decimal("0.1")
 
 
-def _with_detail(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("enrolment__authority", "enrolment__cohort__programme").prefetch_related(
-        Prefetch(
-            "stages",
-            queryset=DiagnosticStage.objects.select_related("definition").order_by("definition__number"),
-        )
-    )
-
-
 def diagnostic_list(*, user) -> QuerySet:
-    """The Diagnostics the user may see, each with its enrolment, authority, cohort and stages."""
-    return _with_detail(access.visible(user, Diagnostic.objects.all()))
+    """The Diagnostics the user may see, each with its enrolment, authority, cohort, programme and
+    stages in order (with who logged each)."""
+    stages = access.visible(user, DiagnosticStage.objects.select_related("definition", "logged_by"))
+    return (
+        access.visible(user, Diagnostic.objects.all())
+        .select_related("enrolment__authority", "enrolment__cohort__programme")
+        .prefetch_related(Prefetch("stages", queryset=stages.order_by("definition__number")))
+    )
 
 
 def diagnostic_detail(*, user, pk: int) -> Diagnostic:
     """One Diagnostic within the user's scope (404 otherwise), with its stages, engagements and training,
     and who logged each."""
-    queryset = Diagnostic.objects.select_related(
-        "enrolment__authority", "enrolment__cohort__programme"
-    ).prefetch_related(
-        Prefetch(
-            "stages",
-            queryset=DiagnosticStage.objects.select_related("definition", "logged_by").order_by(
-                "definition__number"
-            ),
-        ),
-        Prefetch("engagements", queryset=StakeholderEngagement.objects.select_related("logged_by")),
-        Prefetch("training_sessions", queryset=TrainingSession.objects.select_related("logged_by")),
+    engagements = access.visible(user, StakeholderEngagement.objects.select_related("logged_by"))
+    training = access.visible(user, TrainingSession.objects.select_related("logged_by"))
+    diagnostics = diagnostic_list(user=user).prefetch_related(
+        Prefetch("engagements", queryset=engagements), Prefetch("training_sessions", queryset=training)
     )
-    return access.get_visible_or_404(user, queryset, pk=pk)
-
-
-def _planned_late() -> Q:
-    return Q(
-        closed_at__isnull=True, planned_completion__gt=F("enrolment__cohort__programme__diagnostics_due_by")
-    )
+    return get_object_or_404(diagnostics, pk=pk)
 
 
 def diagnostics_planned_late(*, user) -> QuerySet:
     """Open Diagnostics the user may see whose planned completion is after the programme's due date."""
-    return diagnostic_list(user=user).filter(_planned_late())
+    return diagnostic_list(user=user).planned_late()
+
+
+def diagnostic_stage_list(*, user) -> QuerySet:
+    """The stages of the Diagnostics the user may see, each with its authority, cohort and definition."""
+    return access.visible(user, DiagnosticStage.objects.all()).select_related(
+        "diagnostic__enrolment__authority", "diagnostic__enrolment__cohort", "definition", "logged_by"
+    )
+
+
+def engagement_list(*, user) -> QuerySet:
+    """The stakeholder engagements the user may see, with their authority and who logged each."""
+    return access.visible(user, StakeholderEngagement.objects.all()).select_related(
+        "diagnostic__enrolment__authority", "logged_by"
+    )
+
+
+def training_session_list(*, user) -> QuerySet:
+    """The training sessions the user may see, with their authority and who logged each."""
+    return access.visible(user, TrainingSession.objects.all()).select_related(
+        "diagnostic__enrolment__authority", "logged_by"
+    )
 
 
 def training_feedback_share(*, user) -> Decimal | None:
@@ -185,7 +192,7 @@ def dbv_matrix(*, user) -> DbvMatrix:
     for diagnostic in diagnostic_list(user=user).filter(enrolment__cohort__tranche__isnull=False):
         tranche = tranches.get(diagnostic.enrolment.cohort.tranche)
         if tranche is not None:
-            tranche.rows.append(_row(diagnostic, due_by))
+            tranche.rows.append(_row(diagnostic))
 
     national = access.can(user, Permission.VIEW_DBV_PROGRESS)
     if national:
@@ -198,14 +205,8 @@ def dbv_matrix(*, user) -> DbvMatrix:
     )
 
 
-def _row(diagnostic: Diagnostic, due_by: date | None) -> MatrixRow:
+def _row(diagnostic: Diagnostic) -> MatrixRow:
     enrolment = diagnostic.enrolment
-    late = bool(
-        diagnostic.is_open
-        and due_by
-        and diagnostic.planned_completion
-        and diagnostic.planned_completion > due_by
-    )
     return MatrixRow(
         diagnostic_id=diagnostic.pk,
         authority_name=enrolment.authority.name,
@@ -215,7 +216,7 @@ def _row(diagnostic: Diagnostic, due_by: date | None) -> MatrixRow:
         is_open=diagnostic.is_open,
         closed_reason=diagnostic.closed_reason,
         planned_completion=diagnostic.planned_completion,
-        planned_after_due=late,
+        planned_after_due=diagnostic.planned_after_due,
         stages=[
             StageCell(
                 number=stage.definition.number,
@@ -235,7 +236,7 @@ def _add_national_counts(tranches: dict[int, TrancheProgress], columns: list[Sta
     per_tranche = dbv.values(tranche=F("enrolment__cohort__tranche")).annotate(
         open=Count("pk", filter=Q(closed_at__isnull=True)),
         closed=Count("pk", filter=Q(closed_at__isnull=False)),
-        late=Count("pk", filter=_planned_late()),
+        late=Count("pk", filter=PLANNED_LATE),
     )
     per_stage = (
         DiagnosticStage.objects.filter(diagnostic__in=dbv.filter(closed_at__isnull=True))

@@ -89,12 +89,18 @@ def _exact(total) -> Decimal:
 
 
 def grant_list(*, user) -> QuerySet:
-    """The grants the user may see, with their authority and payments."""
-    return access.visible(
-        user,
-        Grant.objects.select_related(
-            "enrolment__authority", "enrolment__cohort__programme", "agreement"
-        ).prefetch_related(
-            Prefetch("payments", queryset=access.visible(user, Payment.objects.select_related("decided_by")))
-        ),
+    """The grants the user may see, with their authority, programme, who awarded each and its payments
+    in order (with who decided each)."""
+    payments = access.visible(user, Payment.objects.select_related("decided_by")).order_by("number")
+    return (
+        access.visible(user, Grant.objects.all())
+        .select_related("enrolment__authority", "enrolment__cohort__programme", "awarded_by")
+        .prefetch_related(Prefetch("payments", queryset=payments))
+    )
+
+
+def payment_list(*, user) -> QuerySet:
+    """The payments the user may see, with their grant's authority and programme and who decided each."""
+    return access.visible(user, Payment.objects.all()).select_related(
+        "grant__enrolment__authority", "grant__enrolment__cohort__programme", "decided_by"
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from portal import access
 
@@ -21,12 +22,41 @@ class Comparison:
     enrolled_without_placement: list[Enrolment] = field(default_factory=list)
 
 
-def proposal_detail(*, user, pk: int) -> TieringProposal:
-    placements = TieringPlacement.objects.select_related("authority").order_by("rank", "authority__la_code")
-    queryset = TieringProposal.objects.select_related("created_by", "approved_by").prefetch_related(
-        Prefetch("placements", queryset=placements)
+# The tier_counts of a proposal: the annotation each tier's count is read from.
+TIER_COUNT_ANNOTATIONS = {
+    Tier.SV: "count_SV",
+    Tier.DBV: "count_DBV",
+    Tier.ESFA: "count_ESFA",
+    Tier.NO_FIGURES: "count_no_figures",
+    Tier.EXCLUDED: "count_excluded",
+}
+
+
+def tiering_proposal_list(*, user) -> QuerySet:
+    """The proposals the user may see, newest first, with who made and approved each and how many
+    authorities each tier holds (`count_SV`, `count_DBV`, ...)."""
+    counts = {
+        name: Count("placements", filter=Q(placements__tier=tier))
+        for tier, name in TIER_COUNT_ANNOTATIONS.items()
+    }
+    return (
+        access.visible(user, TieringProposal.objects.all())
+        .select_related("created_by", "approved_by")
+        .annotate(**counts)
+        .order_by("-created_at", "-pk")
     )
-    return access.get_visible_or_404(user, queryset, pk=pk)
+
+
+def tiering_proposals_with_placements(*, user) -> QuerySet:
+    """As tiering_proposal_list, each with every authority's placement: by rank (unranked last), then name."""
+    placements = access.visible(user, TieringPlacement.objects.select_related("authority")).order_by(
+        F("rank").asc(nulls_last=True), "authority__name", "pk"
+    )
+    return tiering_proposal_list(user=user).prefetch_related(Prefetch("placements", queryset=placements))
+
+
+def proposal_detail(*, user, pk: int) -> TieringProposal:
+    return get_object_or_404(tiering_proposals_with_placements(user=user), pk=pk)
 
 
 def compare_with_dbv_cohort(*, user, proposal: TieringProposal) -> Comparison:

@@ -83,9 +83,16 @@ class SelfAssessmentView:
     areas: list[FocusAreaAssessment]
 
 
-def _with_answers(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("authority", "submitted_by").prefetch_related(
-        Prefetch("answers", queryset=SelfAssessmentAnswer.objects.select_related("focus_area"))
+def self_assessment_list(*, user) -> QuerySet:
+    """The self-assessments the user may see, with their authority, who submitted each and the answers
+    by focus area number."""
+    answers = access.visible(user, SelfAssessmentAnswer.objects.select_related("focus_area")).order_by(
+        "focus_area__number"
+    )
+    return (
+        access.visible(user, SelfAssessment.objects.all())
+        .select_related("authority", "submitted_by")
+        .prefetch_related(Prefetch("answers", queryset=answers))
     )
 
 
@@ -93,9 +100,7 @@ def self_assessment_latest(*, user, authority: LocalAuthority) -> SelfAssessment
     """The authority's latest self-assessment (None before its first) with every focus area and its questions."""
     authority = _visible_authority(user, authority)
     latest = (
-        _with_answers(access.visible(user, SelfAssessment.objects.filter(authority=authority)))
-        .order_by("-submitted_at", "-pk")
-        .first()
+        self_assessment_list(user=user).filter(authority=authority).order_by("-submitted_at", "-pk").first()
     )
     answers = {answer.focus_area_id: answer for answer in latest.answers.all()} if latest else {}
     areas = access.visible(user, FocusArea.objects.prefetch_related("questions").order_by("number"))
@@ -115,4 +120,4 @@ def self_assessments_latest(*, user) -> QuerySet:
     """The latest self-assessment of every authority the user may see, with its answers, by authority name."""
     visible = access.visible(user, SelfAssessment.objects.all())
     newest = visible.filter(authority=OuterRef("authority")).order_by("-submitted_at", "-pk").values("pk")[:1]
-    return _with_answers(visible.filter(pk=Subquery(newest))).order_by("authority__name")
+    return self_assessment_list(user=user).filter(pk=Subquery(newest)).order_by("authority__name")

@@ -33,6 +33,7 @@ from portal import access
 from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
+from portal.history import delete_as, save_as
 
 from ..models import (
     Agreement,
@@ -49,8 +50,10 @@ from ..models import (
 )
 from ..selectors.agreement import off_track_review
 from .grants import (
+    Eligibility,
     MoneyInput,
     date_checked,
+    enrolment_locked,
     grant_with_payments,
     instalments_checked,
     money,
@@ -113,8 +116,6 @@ def _published_url_checked(url: str) -> str:
 
 
 def _financial_year(value, *, position: int) -> FinancialYear:
-    if isinstance(value, FinancialYear):
-        return value
     try:
         return FinancialYear.parse(value)
     except ValueError as error:
@@ -218,9 +219,8 @@ def _report_deadline_sync(*, actor, report: MonitoringReport, enrolment: Enrolme
 def _report_add(*, actor, agreement: Agreement, due_on: date) -> MonitoringReport:
     if agreement.monitoring_reports.filter(due_on=due_on).exists():
         raise DomainError(f"A monitoring report is already due on {due_on:%-d %B %Y}.", field="due_on")
-    report = MonitoringReport(agreement=agreement, due_on=due_on, is_demo=agreement.is_demo)
-    report._history_user = actor
-    report.save()
+    report = MonitoringReport(agreement=agreement, due_on=due_on)
+    save_as(actor, report)
     _report_deadline_sync(actor=actor, report=report, enrolment=agreement.enrolment)
     return report
 
@@ -228,11 +228,33 @@ def _report_add(*, actor, agreement: Agreement, due_on: date) -> MonitoringRepor
 # --- Agreements -----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def agreement_create(
+SV_AGREEMENT = Eligibility(
+    programme=ProgrammeCode.SAFETY_VALVE,
+    programme_label="Safety Valve",
+    statuses=SIGNABLE_STATUSES,
+    has_one=lambda enrolment: Agreement.objects.filter(enrolment=enrolment).exists(),
+    wrong_programme="agreements are for Safety Valve enrolments only.",
+    wrong_status="an agreement is made only with an accepted or active enrolment.",
+    already="an agreement for this enrolment",
+)
+
+
+@dataclass(frozen=True)
+class AgreementTerms:
+    """An agreement's terms once checked: exact money, targets in year order, instalments in date order."""
+
+    signed_on: date
+    published_url: str
+    deficit_at_signing: Decimal
+    total_contribution: Decimal
+    conditions: list[str]
+    targets: list[Target]
+    instalments: list[tuple[date, Decimal]]
+    report_due_dates: list[date]
+
+
+def agreement_terms_checked(
     *,
-    actor,
-    enrolment: Enrolment,
     signed_on: date,
     published_url: str,
     deficit_at_signing: MoneyInput,
@@ -242,35 +264,8 @@ def agreement_create(
     instalments: list[tuple[date, MoneyInput]],
     first_report_due: date | None = None,
     report_count: int | None = None,
-    is_demo: bool = False,
-) -> Agreement:
-    """Record a signed agreement with its conditions, targets, contribution instalments and report dates.
-
-    Monitoring reports fall due every 3 months from `first_report_due` (by default 3 months after
-    signing): `report_count` of them, or by default up to the end of the last target year.
-    """
-    access.require(actor, Permission.MANAGE_AGREEMENT, enrolment)
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("authority", "cohort__programme", "case_lead")
-        .get(pk=enrolment.pk)
-    )
-    label = enrolment.authority.label
-    if enrolment.cohort.programme.code != ProgrammeCode.SAFETY_VALVE:
-        raise DomainError(
-            f"{label}'s enrolment is in {enrolment.cohort.programme.name}: agreements are for Safety Valve "
-            "enrolments only.",
-            field="enrolment",
-        )
-    if enrolment.status not in SIGNABLE_STATUSES:
-        raise DomainError(
-            f"{label}'s Safety Valve enrolment is {enrolment.get_status_display().lower()}: an agreement is "
-            "made only with an accepted or active enrolment.",
-            field="enrolment",
-        )
-    if Agreement.objects.filter(enrolment=enrolment).exists():
-        raise DomainError(f"{label} already has an agreement for this enrolment.", field="enrolment")
-
+) -> AgreementTerms:
+    """The terms of an agreement as given, checked in the order a reader would; the first fault is refused."""
     signed_on = date_checked(signed_on, label="date the agreement was signed", field="signed_on")
     if signed_on > timezone.localdate():
         raise DomainError(
@@ -307,42 +302,86 @@ def agreement_create(
         raise DomainError(
             "Give the number of monitoring reports as a whole number, 1 or more.", field="report_count"
         )
-    due_dates = report_due_dates(first_due=first_due, count=report_count, until=target_rows[-1][0].ends_on)
-
-    agreement = Agreement(
-        enrolment=enrolment,
+    return AgreementTerms(
         signed_on=signed_on,
         published_url=published_url,
         deficit_at_signing=deficit,
         total_contribution=total,
-        is_demo=is_demo,
+        conditions=condition_texts,
+        targets=target_rows,
+        instalments=schedule,
+        report_due_dates=report_due_dates(
+            first_due=first_due, count=report_count, until=target_rows[-1][0].ends_on
+        ),
+    )
+
+
+def _agreement_write(*, actor, enrolment: Enrolment, terms: AgreementTerms) -> Agreement:
+    """Write checked terms: the agreement, its conditions and targets, its contribution grant, its reports."""
+    agreement = Agreement(
+        enrolment=enrolment,
+        signed_on=terms.signed_on,
+        published_url=terms.published_url,
+        deficit_at_signing=terms.deficit_at_signing,
+        total_contribution=terms.total_contribution,
     )
     agreement.full_clean()
-    agreement._history_user = actor
-    agreement.save()
-    for number, text in enumerate(condition_texts, start=1):
-        condition = AgreementCondition(agreement=agreement, number=number, text=text)
-        condition._history_user = actor
-        condition.save()
-    for year, in_year, cumulative in target_rows:
+    save_as(actor, agreement)
+    for number, text in enumerate(terms.conditions, start=1):
+        save_as(actor, AgreementCondition(agreement=agreement, number=number, text=text))
+    for year, in_year, cumulative in terms.targets:
         target = AgreementTarget(
             agreement=agreement, financial_year=year, in_year_balance=in_year, cumulative_balance=cumulative
         )
-        target._history_user = actor
-        target.save()
+        save_as(actor, target)
     grant_with_payments(
         actor=actor,
         enrolment=enrolment,
         kind=GrantKind.SV_CONTRIBUTION,
         agreement=agreement,
-        amount=total,
-        awarded_on=signed_on,
-        schedule=schedule,
-        is_demo=is_demo,
+        amount=terms.total_contribution,
+        awarded_on=terms.signed_on,
+        schedule=terms.instalments,
     )
-    for due_on in due_dates:
+    for due_on in terms.report_due_dates:
         _report_add(actor=actor, agreement=agreement, due_on=due_on)
     return agreement
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    enrolment: Enrolment,
+    signed_on: date,
+    published_url: str,
+    deficit_at_signing: MoneyInput,
+    total_contribution: MoneyInput,
+    conditions: list[str],
+    targets: list[tuple[FinancialYear, MoneyInput, MoneyInput]],
+    instalments: list[tuple[date, MoneyInput]],
+    first_report_due: date | None = None,
+    report_count: int | None = None,
+) -> Agreement:
+    """Record a signed agreement with its conditions, targets, contribution instalments and report dates.
+
+    Monitoring reports fall due every 3 months from `first_report_due` (by default 3 months after
+    signing): `report_count` of them, or by default up to the end of the last target year.
+    """
+    access.require(actor, Permission.MANAGE_AGREEMENT, enrolment)
+    enrolment = enrolment_locked(enrolment, SV_AGREEMENT)
+    terms = agreement_terms_checked(
+        signed_on=signed_on,
+        published_url=published_url,
+        deficit_at_signing=deficit_at_signing,
+        total_contribution=total_contribution,
+        conditions=conditions,
+        targets=targets,
+        instalments=instalments,
+        first_report_due=first_report_due,
+        report_count=report_count,
+    )
+    return _agreement_write(actor=actor, enrolment=enrolment, terms=terms)
 
 
 # --- Monitoring reports ---------------------------------------------------------------------
@@ -390,8 +429,7 @@ def monitoring_report_reschedule(*, actor, report: MonitoringReport, due_on: dat
     if report.agreement.monitoring_reports.filter(due_on=due_on).exclude(pk=report.pk).exists():
         raise DomainError(f"A monitoring report is already due on {due_on:%-d %B %Y}.", field="due_on")
     report.due_on = due_on
-    report._history_user = actor
-    report.save()
+    save_as(actor, report)
     _report_deadline_sync(actor=actor, report=report, enrolment=report.agreement.enrolment)
     return report
 
@@ -405,8 +443,7 @@ def monitoring_report_delete(*, actor, report: MonitoringReport) -> None:
     deadline_sync(
         source=report, kind=DeadlineKind.MONITORING_REPORT, title="", due_on=None, is_open=False, actor=actor
     )
-    report._history_user = actor
-    report.delete()
+    delete_as(actor, report)
 
 
 @transaction.atomic
@@ -439,8 +476,7 @@ def monitoring_report_submit(
     report.narrative = narrative
     report.submitted_at = timezone.now()
     report.submitted_by = actor
-    report._history_user = actor
-    report.save()
+    save_as(actor, report)
     _report_deadline_sync(actor=actor, report=report, enrolment=report.agreement.enrolment)
     return report
 
@@ -483,8 +519,7 @@ def monitoring_report_assess(
     report.assessment_notes = notes
     report.assessed_at = timezone.now()
     report.assessed_by = actor
-    report._history_user = actor
-    report.save()
+    save_as(actor, report)
 
     agreement = Agreement.objects.get(pk=report.agreement_id)
     grant = Grant.objects.filter(agreement=agreement).first()

@@ -17,6 +17,7 @@ from deadlines.services import deadline_sync
 from portal import access
 from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
+from portal.history import save_as
 
 from ..models import (
     Diagnostic,
@@ -53,12 +54,10 @@ def diagnostic_open(*, enrolment: Enrolment, actor) -> Diagnostic | None:
     if enrolment.cohort.programme.code != ProgrammeCode.DBV:
         return None
     diagnostic = Diagnostic(enrolment=enrolment)
-    diagnostic._history_user = actor
-    diagnostic.save()
+    save_as(actor, diagnostic)
     for definition in DiagnosticStageDefinition.objects.all():
         stage = DiagnosticStage(diagnostic=diagnostic, definition=definition)
-        stage._history_user = actor
-        stage.save()
+        save_as(actor, stage)
         if stage.planned_date is not None:
             _sync_stage_deadline(stage, actor=actor)
     return diagnostic
@@ -81,14 +80,12 @@ def diagnostic_follow_enrolment(*, enrolment: Enrolment, transition: str, actor,
         stage.status = StageStatus.COMPLETE
         stage.actual_date = timezone.localdate(now)
         stage.logged_by, stage.logged_at = actor, now
-        stage._history_user = actor
-        stage.save()
+        save_as(actor, stage)
         _sync_stage_deadline(stage, actor=actor)
     elif transition in ("decline", "withdraw") and diagnostic.is_open:
         diagnostic.closed_at = now
         diagnostic.closed_reason = reason
-        diagnostic._history_user = actor
-        diagnostic.save()
+        save_as(actor, diagnostic)
         for stage in diagnostic.stages.select_related("definition").exclude(planned_date=None):
             _sync_stage_deadline(stage, actor=actor)
 
@@ -143,8 +140,7 @@ def diagnostic_stage_update(
         )
     stage.diagnostic = diagnostic
     stage.logged_by, stage.logged_at = actor, timezone.now()
-    stage._history_user = actor
-    stage.save()
+    save_as(actor, stage)
     _sync_stage_deadline(stage, actor=actor)
     return stage
 
@@ -158,14 +154,13 @@ def diagnostic_plan(*, actor, diagnostic: Diagnostic, planned_completion: date |
     if planned_completion is not None:
         _require_date(planned_completion, field="planned_completion", what="The planned completion")
     diagnostic.planned_completion = planned_completion
-    diagnostic._history_user = actor
-    diagnostic.save(update_fields=["planned_completion"])
+    save_as(actor, diagnostic, update_fields=["planned_completion"])
     return diagnostic
 
 
 @transaction.atomic
 def engagement_log(
-    *, actor, diagnostic: Diagnostic, kind: str, held_on: date, notes: str = "", is_demo: bool = False
+    *, actor, diagnostic: Diagnostic, kind: str, held_on: date, notes: str = ""
 ) -> StakeholderEngagement:
     """Record a stakeholder engagement of the Diagnostic (schools forum, parent carer forum, partners)."""
     access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
@@ -184,10 +179,8 @@ def engagement_log(
         held_on=held_on,
         notes=(notes or "").strip(),
         logged_by=actor,
-        is_demo=is_demo,
     )
-    engagement._history_user = actor
-    engagement.save()
+    save_as(actor, engagement)
     return engagement
 
 
@@ -203,7 +196,6 @@ def training_session_log(
     good: int = 0,
     fair: int = 0,
     poor: int = 0,
-    is_demo: bool = False,
 ) -> TrainingSession:
     """Record a training session and how many delegates rated it exceptional, very good, good, fair or poor."""
     access.require(actor, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
@@ -222,13 +214,10 @@ def training_session_log(
         raise DomainError(
             "Give the number of delegates who gave each rating: at least one response is needed."
         )
-    session = TrainingSession(
-        diagnostic=diagnostic, module=module, held_on=held_on, logged_by=actor, is_demo=is_demo
-    )
+    session = TrainingSession(diagnostic=diagnostic, module=module, held_on=held_on, logged_by=actor)
     for field, count in counts.items():
         setattr(session, field, count)
-    session._history_user = actor
-    session.save()
+    save_as(actor, session)
     return session
 
 

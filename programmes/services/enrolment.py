@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from authorities.models import LocalAuthority
 from portal import access
 from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
+from portal.history import save_as
 
 from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
 from .diagnostic import diagnostic_follow_enrolment, diagnostic_open
@@ -76,8 +77,16 @@ def _log(*, enrolment: Enrolment, name: str, from_status: str, actor, at: dateti
         at=at,
         reason=reason,
     )
-    entry._history_user = actor
-    entry.save()
+    save_as(actor, entry)
+
+
+def _recorded_at(as_at: date | None, now: datetime) -> datetime:
+    """When a transition happened: now, or (for one recorded as at an earlier day) noon that day."""
+    if as_at is None:
+        return now
+    if as_at > timezone.localdate(now):
+        raise DomainError(f"A transition cannot be recorded as at a future day ({as_at:%-d %B %Y}).")
+    return timezone.make_aware(datetime.combine(as_at, time(12)))
 
 
 def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
@@ -134,27 +143,35 @@ def enrolment_invite(
     now = timezone.now()
     _take_place(authority=authority, cohort=cohort, today=as_at or timezone.localdate(now))
     enrolment = Enrolment(authority=authority, cohort=cohort, status=S.INVITED, replaces=replaces)
-    enrolment._history_user = actor
     try:
         with transaction.atomic():
-            enrolment.save()
+            save_as(actor, enrolment)
     except IntegrityError as clash:
         # Another transaction enrolled the same authority between our check and our insert.
         raise DomainError(f"{authority.label} already has an open enrolment.", field="authority") from clash
     for organisation in partners:
         assignment = PartnerAssignment(enrolment=enrolment, organisation=organisation)
-        assignment._history_user = actor
-        assignment.save()
+        save_as(actor, assignment)
     _log(
-        enrolment=enrolment, name="invite", from_status="", actor=actor, at=now, reason=(reason or "").strip()
+        enrolment=enrolment,
+        name="invite",
+        from_status="",
+        actor=actor,
+        at=_recorded_at(as_at, now),
+        reason=(reason or "").strip(),
     )
     diagnostic_open(enrolment=enrolment, actor=actor)
     return enrolment
 
 
 @transaction.atomic
-def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason: str = "") -> Enrolment:
-    """Move an enrolment by accept, decline, activate, complete or withdraw."""
+def enrolment_transition(
+    *, actor, enrolment: Enrolment, transition: str, reason: str = "", as_at: date | None = None
+) -> Enrolment:
+    """Move an enrolment by accept, decline, activate, complete or withdraw.
+
+    `as_at` records a transition made earlier (on that day) rather than now.
+    """
     if transition == "replace" or transition not in TRANSITIONS:
         raise DomainError(f"“{transition}” is not a transition: use one of {', '.join(TRANSITIONS)}.")
     access.require(actor, Permission.MANAGE_ENROLMENT, enrolment)
@@ -164,14 +181,13 @@ def enrolment_transition(*, actor, enrolment: Enrolment, transition: str, reason
     _check_allowed(enrolment, step)
     from_status = enrolment.status
     enrolment.status = step.target
-    enrolment._history_user = actor
-    enrolment.save(update_fields=["status", "updated_at"])
+    save_as(actor, enrolment, update_fields=["status", "updated_at"])
     _log(
         enrolment=enrolment,
         name=step.name,
         from_status=from_status,
         actor=actor,
-        at=timezone.now(),
+        at=_recorded_at(as_at, timezone.now()),
         reason=reason,
     )
     diagnostic_follow_enrolment(enrolment=enrolment, transition=step.name, actor=actor, reason=reason)
@@ -189,8 +205,7 @@ def enrolment_replace(*, actor, enrolment: Enrolment, authority: LocalAuthority,
     _check_allowed(enrolment, step)
     from_status = enrolment.status
     enrolment.status = step.target
-    enrolment._history_user = actor
-    enrolment.save(update_fields=["status", "updated_at"])
+    save_as(actor, enrolment, update_fields=["status", "updated_at"])
     _log(
         enrolment=enrolment,
         name="replace",

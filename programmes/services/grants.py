@@ -14,9 +14,10 @@ Rules enforced here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +28,11 @@ from portal import access
 from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
+from portal.history import save_as
+from portal.money import MoneyError, format_pounds, parse_money
 
 from ..models import (
+    OPEN_STATUSES,
     DiagnosticStage,
     Enrolment,
     Grant,
@@ -40,10 +44,6 @@ from ..models import (
 )
 from ..selectors.agreement import off_track_review
 from .diagnostic import diagnostic_stage_update
-
-PENNY = Decimal("0.01")
-# The money columns hold 15 digits, 2 of them pence.
-TOO_MUCH = Decimal(10) ** 13
 
 # An amount as given: a Decimal, whole pounds, or text such as "1250000.00" (never a float).
 MoneyInput = Decimal | int | str
@@ -57,39 +57,15 @@ GRANT_AWARDED_STAGE = 12
 
 def pounds(amount: Decimal) -> str:
     """£1,250,000.00, with a minus sign for a negative amount (a deficit)."""
-    sign = "−" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+    return format_pounds(amount)
 
 
 def money(value: MoneyInput, *, label: str, field: str | None = None) -> Decimal:
-    """`value` as exact pounds and pence, or a DomainError that says what is wrong with it."""
-    if isinstance(value, float):
-        raise DomainError(
-            f"Give the {label} as an exact amount (a Decimal, or text such as 1250000.00), not a float: "
-            "a float cannot hold pence exactly.",
-            field=field,
-        )
-    if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
-        raise DomainError(f"Give the {label}.", field=field)
+    """`value` as exact pounds and pence (portal.money.parse_money), or a DomainError naming the amount."""
     try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except InvalidOperation as error:
-        raise DomainError(
-            f"“{value}” is not an amount of money: write the {label} like 1250000.00.", field=field
-        ) from error
-    if not amount.is_finite():
-        raise DomainError(
-            f"“{value}” is not an amount of money: write the {label} like 1250000.00.", field=field
-        )
-    if abs(amount) >= TOO_MUCH:
-        raise DomainError(
-            f"The {label} ({amount}) is too large: amounts are kept below £10 trillion.", field=field
-        )
-    if amount != amount.quantize(PENNY):
-        raise DomainError(
-            f"The {label} ({amount}) has more than 2 decimal places: money is kept to the penny.", field=field
-        )
-    return amount.quantize(PENNY)
+        return parse_money(value)
+    except MoneyError as error:
+        raise DomainError(f"{label[:1].upper()}{label[1:]}: {error.message}", field=field) from None
 
 
 def positive_money(value: MoneyInput, *, label: str, field: str | None = None) -> Decimal:
@@ -104,6 +80,49 @@ def date_checked(value, *, label: str, field: str) -> date:
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise DomainError(f"Give the {label} as a date.", field=field)
     return value
+
+
+# --- The enrolment a grant is written for ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Which enrolments may have a grant (or an agreement) written for them, and how each refusal ends."""
+
+    programme: str  # a ProgrammeCode
+    programme_label: str  # as a refusal names it: "DBV", "Safety Valve"
+    statuses: tuple[str, ...]
+    has_one: Callable[[Enrolment], bool]  # the enrolment already has what is being written
+    wrong_programme: str
+    wrong_status: str
+    already: str
+
+
+def enrolment_locked(enrolment: Enrolment, eligibility: Eligibility) -> Enrolment:
+    """The enrolment, locked for this transaction, once it is checked against `eligibility`.
+
+    Locking the enrolment keeps two writes made at the same moment from both succeeding.
+    """
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("authority", "cohort__programme", "case_lead")
+        .get(pk=enrolment.pk)
+    )
+    label = enrolment.authority.label
+    if enrolment.cohort.programme.code != eligibility.programme:
+        raise DomainError(
+            f"{label}'s enrolment is in {enrolment.cohort.programme.name}: {eligibility.wrong_programme}",
+            field="enrolment",
+        )
+    if enrolment.status not in eligibility.statuses:
+        raise DomainError(
+            f"{label}'s {eligibility.programme_label} enrolment is {enrolment.get_status_display().lower()}: "
+            f"{eligibility.wrong_status}",
+            field="enrolment",
+        )
+    if eligibility.has_one(enrolment):
+        raise DomainError(f"{label} already has {eligibility.already}.", field="enrolment")
+    return enrolment
 
 
 # --- Payment schedules ----------------------------------------------------------------------
@@ -156,8 +175,7 @@ def payments_schedule(*, actor, grant: Grant, schedule: list[tuple[date, Decimal
             amount=amount,
         )
         payment.full_clean()
-        payment._history_user = actor
-        payment.save()
+        save_as(actor, payment)
         payments.append(payment)
     payment_deadlines_sync(actor=actor, grant=grant)
     return payments
@@ -174,7 +192,6 @@ def grant_with_payments(
     amount: Decimal,
     awarded_on: date,
     schedule: list[tuple[date, Decimal]],
-    is_demo: bool,
     agreement=None,
 ) -> Grant:
     """Record a grant and its scheduled payments (already checked to sum to the amount)."""
@@ -186,11 +203,9 @@ def grant_with_payments(
         awarded_on=awarded_on,
         financial_year=FinancialYear.containing(awarded_on),
         awarded_by=actor,
-        is_demo=is_demo,
     )
     grant.full_clean()
-    grant._history_user = actor
-    grant.save()
+    save_as(actor, grant)
     payments_schedule(actor=actor, grant=grant, schedule=schedule)
     return grant
 
@@ -265,8 +280,7 @@ def _decide(*, actor, payment: Payment, status: str, reason: str, override_reaso
     payment.decided_at = timezone.now()
     payment.decision_reason = reason
     payment.override_reason = override_reason
-    payment._history_user = actor
-    payment.save()
+    save_as(actor, payment)
     payment_deadlines_sync(actor=actor, grant=payment.grant)
     return payment
 
@@ -316,8 +330,7 @@ def payment_reschedule(*, actor, payment: Payment, due_on: date) -> Payment:
         )
     payment.due_on = due_on
     payment.financial_year = FinancialYear.containing(due_on)
-    payment._history_user = actor
-    payment.save()
+    save_as(actor, payment)
     payment_deadlines_sync(actor=actor, grant=payment.grant)
     return payment
 
@@ -333,6 +346,19 @@ def _stage(enrolment: Enrolment, number: int) -> DiagnosticStage | None:
     )
 
 
+DBV_GRANT = Eligibility(
+    programme=ProgrammeCode.DBV,
+    programme_label="DBV",
+    statuses=OPEN_STATUSES,
+    has_one=lambda enrolment: Grant.objects.filter(
+        enrolment=enrolment, kind=GrantKind.DBV_IMPLEMENTATION
+    ).exists(),
+    wrong_programme="DBV implementation grants go to DBV enrolments only.",
+    wrong_status="a grant goes only to an open enrolment (invited, accepted or active).",
+    already="a DBV implementation grant",
+)
+
+
 @transaction.atomic
 def dbv_grant_award(
     *,
@@ -341,31 +367,11 @@ def dbv_grant_award(
     amount: MoneyInput,
     awarded_on: date,
     payments: list[tuple[date, MoneyInput]],
-    is_demo: bool = False,
 ) -> Grant:
     """Award a DBV implementation grant at the end of the Diagnostic, with its payment schedule."""
     access.require(actor, Permission.AWARD_GRANT, enrolment)
-    # Locking the enrolment keeps two awards made at the same moment from both succeeding.
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("authority", "cohort__programme")
-        .get(pk=enrolment.pk)
-    )
+    enrolment = enrolment_locked(enrolment, DBV_GRANT)
     label = enrolment.authority.label
-    if enrolment.cohort.programme.code != ProgrammeCode.DBV:
-        raise DomainError(
-            f"{label}'s enrolment is in {enrolment.cohort.programme.name}: DBV implementation grants go to DBV "
-            "enrolments only.",
-            field="enrolment",
-        )
-    if not enrolment.is_open:
-        raise DomainError(
-            f"{label}'s DBV enrolment is {enrolment.get_status_display().lower()}: a grant goes only to an "
-            "open enrolment (invited, accepted or active).",
-            field="enrolment",
-        )
-    if Grant.objects.filter(enrolment=enrolment, kind=GrantKind.DBV_IMPLEMENTATION).exists():
-        raise DomainError(f"{label} already has a DBV implementation grant.", field="enrolment")
     application = _stage(enrolment, APPLICATION_SUBMITTED_STAGE)
     if application is None or application.status != StageStatus.COMPLETE:
         name = application.definition.name if application else "Grant application submitted"
@@ -396,7 +402,6 @@ def dbv_grant_award(
         amount=amount,
         awarded_on=awarded_on,
         schedule=schedule,
-        is_demo=is_demo,
     )
     # The Diagnostic service logs the stage, and closes its deadline, as it does for every stage.
     diagnostic_stage_update(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,8 @@ from portal import access
 from portal.access import Permission, is_dfe
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
+from portal.history import save_as
+from portal.money import MoneyError, parse_money
 from portal.uploads import check_upload
 
 from ..models import (
@@ -37,8 +39,6 @@ from ..models import (
 )
 
 FORECAST_YEARS = 3
-# DecimalField(max_digits=15, decimal_places=2): pounds below a hundred thousand million million.
-_MONEY_LIMIT = Decimal(10) ** 13
 
 Forecast = tuple[FinancialYear | str, Decimal | int | str, Decimal | int | str]
 
@@ -50,20 +50,13 @@ def plan_years(today: date | None = None) -> list[FinancialYear]:
 
 
 def _money(value, *, field: str, what: str) -> Decimal:
-    if isinstance(value, float) or value is None or value == "":
-        raise DomainError(f"Enter the {what} in pounds, like -1250000.00.", field=field)
     try:
-        amount = Decimal(str(value).replace(",", "").replace("£", "").strip())
-    except InvalidOperation as wrong:
-        raise DomainError(f"Enter the {what} in pounds, like -1250000.00.", field=field) from wrong
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= _MONEY_LIMIT:
-        raise DomainError(f"Enter the {what} in pounds and pence, like -1250000.00.", field=field)
-    return amount
+        return parse_money(value)
+    except MoneyError as error:
+        raise DomainError(f"{what[:1].upper()}{what[1:]}: {error.message}", field=field) from None
 
 
 def _year(value) -> FinancialYear:
-    if isinstance(value, FinancialYear):
-        return value
     try:
         return FinancialYear.parse(value)
     except ValueError as wrong:
@@ -119,7 +112,7 @@ def _check_esfa_and_open(enrolment: Enrolment) -> None:
 
 @transaction.atomic
 def management_plan_submit(
-    *, actor, enrolment: Enrolment, file, forecasts: Iterable[Forecast], is_demo: bool = False
+    *, actor, enrolment: Enrolment, file, forecasts: Iterable[Forecast]
 ) -> ManagementPlan:
     """Record an authority's DSG management plan: the document and its forecast for the next three years."""
     access.require(actor, Permission.SUBMIT_MANAGEMENT_PLAN, enrolment)
@@ -127,18 +120,14 @@ def management_plan_submit(
     _check_esfa_and_open(enrolment)
     check_upload(file)
     checked = _checked_forecasts(forecasts)
-    plan = ManagementPlan(
-        enrolment=enrolment, file=file, submitted_by=actor, submitted_at=timezone.now(), is_demo=is_demo
-    )
-    plan._history_user = actor
+    plan = ManagementPlan(enrolment=enrolment, file=file, submitted_by=actor, submitted_at=timezone.now())
     plan.full_clean(exclude=["file"])
-    plan.save()
+    save_as(actor, plan)
     for year, in_year, cumulative in checked:
         forecast = ManagementPlanForecast(
             plan=plan, financial_year=year, in_year_balance=in_year, cumulative_balance=cumulative
         )
-        forecast._history_user = actor
-        forecast.save()
+        save_as(actor, forecast)
     return plan
 
 
@@ -192,8 +181,7 @@ def management_plan_review(
     plan.next_review_on = next_review_on
     plan.reviewed_by = actor
     plan.reviewed_at = timezone.now()
-    plan._history_user = actor
-    plan.save()
+    save_as(actor, plan)
     _sync_review_deadline(plan, actor=actor)
     # This review is the one pending now: a review date set on another of the enrolment's plans is met.
     for earlier in (

@@ -15,6 +15,7 @@ from authorities.models import LocalAuthority
 from portal import access
 from portal.access import Permission
 from portal.errors import DomainError
+from portal.history import save_as
 
 from ..models import FocusArea, Rating, SelfAssessment, SelfAssessmentAnswer
 
@@ -70,22 +71,16 @@ def _checked_answers(answers: Answers, areas: list[FocusArea]) -> list[tuple[Foc
 
 
 @transaction.atomic
-def self_assessment_submit(
-    *, actor, authority: LocalAuthority, answers: Answers, is_demo: bool = False
-) -> SelfAssessment:
+def self_assessment_submit(*, actor, authority: LocalAuthority, answers: Answers) -> SelfAssessment:
     """Record the authority's self-assessment: a rating and an answer for each of the five focus areas."""
     access.require(actor, Permission.SUBMIT_SELF_ASSESSMENT, authority)
     areas = list(FocusArea.objects.order_by("number"))
     checked = _checked_answers(answers, areas)
-    self_assessment = SelfAssessment(
-        authority=authority, submitted_by=actor, submitted_at=timezone.now(), is_demo=is_demo
-    )
-    self_assessment._history_user = actor
-    self_assessment.save()
+    self_assessment = SelfAssessment(authority=authority, submitted_by=actor, submitted_at=timezone.now())
+    save_as(actor, self_assessment)
     for area, rating, answer in checked:
         row = SelfAssessmentAnswer(
             self_assessment=self_assessment, focus_area=area, rating=rating, answer=answer
         )
-        row._history_user = actor
-        row.save()
+        save_as(actor, row)
     return self_assessment

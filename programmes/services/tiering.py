@@ -15,6 +15,7 @@ from portal import access
 from portal.access import Permission
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
+from portal.history import save_as
 from portal.roles import DeliveryPartner
 
 from ..models import (
@@ -137,8 +138,7 @@ def tiering_propose(
     proposal = TieringProposal(
         reference_year=reference_year, sv_places=sv_places, dbv_places=dbv_places, created_by=actor
     )
-    proposal._history_user = actor
-    proposal.save()
+    save_as(actor, proposal)
 
     placements, ranked = [], []
     for authority in authorities:
@@ -255,6 +255,5 @@ def tiering_approve(*, actor, proposal: TieringProposal, cohorts: dict[str, Coho
     proposal.status = ProposalStatus.APPROVED
     proposal.approved_by = actor
     proposal.approved_at = timezone.now()
-    proposal._history_user = actor
-    proposal.save(update_fields=["status", "approved_by", "approved_at"])
+    save_as(actor, proposal, update_fields=["status", "approved_by", "approved_at"])
     return TieringApproval(proposal=proposal, invited=invited, skipped=skipped)

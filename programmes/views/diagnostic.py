@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access
 from portal.access import Permission
-from portal.errors import DomainError
+from portal.forms import run_form
 
 from ..forms import DiagnosticStageForm
 from ..models import StageStatus
@@ -83,19 +83,12 @@ def dbv_progress_view(request):
 @require_GET
 def diagnostic_detail_view(request, pk):
     diagnostic = diagnostic_detail(user=request.user, pk=pk)
-    due_by = diagnostic.enrolment.cohort.programme.diagnostics_due_by
     return render(
         request,
         "programmes/diagnostic_detail.html",
         {
             "diagnostic": diagnostic,
-            "due_by": due_by,
-            "planned_after_due": bool(
-                diagnostic.is_open
-                and due_by
-                and diagnostic.planned_completion
-                and diagnostic.planned_completion > due_by
-            ),
+            "due_by": diagnostic.enrolment.cohort.programme.diagnostics_due_by,
             "can_log": diagnostic.is_open
             and access.can(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
             "can_view_progress": access.can(request.user, Permission.VIEW_DBV_PROGRESS),
@@ -118,28 +111,14 @@ def diagnostic_stage_view(request, pk, number):
         "notes": stage.notes,
     }
     form = DiagnosticStageForm(request.POST or None, initial=initial)
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                diagnostic_stage_update(
-                    actor=request.user,
-                    stage=stage,
-                    status=data["status"],
-                    planned_date=data["planned_date"],
-                    actual_date=data["actual_date"],
-                    notes=data["notes"],
-                )
-            except DomainError as refusal:
-                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-            else:
-                messages.success(request, f"Stage {stage.definition.number} “{stage.definition.name}” saved.")
-                return redirect("programmes:diagnostic", pk=diagnostic.pk)
-        status = 400
+        saved = run_form(form, lambda data: diagnostic_stage_update(actor=request.user, stage=stage, **data))
+        if saved is not None:
+            messages.success(request, f"Stage {stage.definition.number} “{stage.definition.name}” saved.")
+            return redirect("programmes:diagnostic", pk=diagnostic.pk)
     return render(
         request,
         "programmes/diagnostic_stage.html",
         {"diagnostic": diagnostic, "stage": stage, "form": form},
-        status=status,
+        status=400 if form.errors else 200,
     )

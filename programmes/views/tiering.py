@@ -7,11 +7,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access
 from portal.access import Permission
-from portal.errors import DomainError
+from portal.forms import run_form
 
 from ..forms import TieringApprovalForm, TieringProposalForm
-from ..models import Tier, TieringProposal
-from ..selectors.tiering import compare_with_dbv_cohort, proposal_detail
+from ..models import Tier
+from ..selectors.tiering import compare_with_dbv_cohort, proposal_detail, tiering_proposal_list
 from ..services.tiering import tiering_approve, tiering_propose
 
 
@@ -20,19 +20,19 @@ from ..services.tiering import tiering_approve, tiering_propose
 def proposal_list_view(request):
     access.require(request.user, Permission.MANAGE_ENROLMENT)
     form = TieringProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = tiering_propose(
+    if request.method == "POST":
+        proposal = run_form(
+            form,
+            lambda data: tiering_propose(
                 actor=request.user,
-                reference_year=form.cleaned_data["reference_year"],
-                sv_places=form.cleaned_data["sv_places"],
-                source=form.cleaned_data["source"] or None,
-            )
-        except DomainError as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-        else:
+                reference_year=data["reference_year"],
+                sv_places=data["sv_places"],
+                source=data["source"] or None,
+            ),
+        )
+        if proposal is not None:
             return redirect("programmes:tiering-detail", pk=proposal.pk)
-    proposals = access.visible(request.user, TieringProposal.objects.select_related("created_by"))[:20]
+    proposals = tiering_proposal_list(user=request.user)[:20]
     return render(request, "programmes/tiering_list.html", {"form": form, "proposals": proposals})
 
 
@@ -49,22 +49,18 @@ def proposal_detail_view(request, pk):
 def proposal_approve_view(request, pk):
     proposal = proposal_detail(user=request.user, pk=pk)
     form = TieringApprovalForm(request.POST)
-    if form.is_valid():
-        cohorts = {
-            Tier.SV: form.cleaned_data["sv_cohort"],
-            Tier.DBV: form.cleaned_data["dbv_cohort"],
-            Tier.ESFA: form.cleaned_data["esfa_cohort"],
-        }
-        try:
-            approval = tiering_approve(actor=request.user, proposal=proposal, cohorts=cohorts)
-        except DomainError as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(
-                request,
-                f"{len(approval.invited)} invitations sent; {len(approval.skipped)} authorities left as they were.",
-            )
-            return redirect("programmes:tiering-detail", pk=proposal.pk)
+
+    def approve(data):
+        cohorts = {Tier.SV: data["sv_cohort"], Tier.DBV: data["dbv_cohort"], Tier.ESFA: data["esfa_cohort"]}
+        return tiering_approve(actor=request.user, proposal=proposal, cohorts=cohorts)
+
+    approval = run_form(form, approve)
+    if approval is not None:
+        messages.success(
+            request,
+            f"{len(approval.invited)} invitations sent; {len(approval.skipped)} authorities left as they were.",
+        )
+        return redirect("programmes:tiering-detail", pk=proposal.pk)
     return render(
         request, "programmes/tiering_detail.html", _detail_context(request, proposal, form), status=400
     )
