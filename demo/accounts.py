@@ -1,20 +1,15 @@
-"""Demo accounts and demo DSG figures for trying the portal. Everything made here is invented and marked
-as demo data (`is_demo` accounts, DSG figures with source "demo")."""
+"""Demo accounts for trying the portal: invented people, each marked `is_demo`, password `portal-demo`."""
 
 from __future__ import annotations
 
 import csv
-import random
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-from simple_history.utils import bulk_create_with_history
-
-from authorities.models import DsgFigure, FigureSource, LocalAuthority
-from portal.financial_year import FinancialYear
+from authorities.models import LocalAuthority
 from portal.models import User
 from portal.roles import DeliveryPartner, Role
+from programmes.models import Programme
+from steering.models import SteeringGroup
 
 DEMO_PASSWORD = "portal-demo"
 _PROGRAMME_DATA = Path(__file__).resolve().parent.parent / "programmes" / "data"
@@ -78,72 +73,8 @@ def demo_accounts() -> list[dict]:
     return accounts
 
 
-DEMO_FIGURE_YEARS = (FinancialYear(2019), FinancialYear(2020), FinancialYear(2021))
-DEMO_FIGURE_NOTES = "Demo figures: invented"
-# Every authority operating at the end of 2020-21 (the default reference year of a tiering proposal).
-DEMO_FIGURES_FOR_AUTHORITIES_ON = date(2021, 3, 31)
-PENNY = Decimal("0.01")
-
-
-def _between(rng: random.Random, low: int | str, high: int | str) -> Decimal:
-    """A random amount from `low` to `high`, to 2 places, made without floats."""
-    return Decimal(rng.randint(int(Decimal(low) * 100), int(Decimal(high) * 100))) / 100
-
-
-def demo_dsg_figures(authority: LocalAuthority) -> list[DsgFigure]:
-    """Invented DSG figures for 2019-20 to 2021-22, the same on every run (seeded by the LA code).
-
-    Most authorities run a small deficit or surplus; about one in eight a large one, so a tiering
-    proposal on them has Safety Valve, DBV and ESFA tiers. Balances are negative for a deficit.
-    """
-    rng = random.Random(f"demo-dsg-{authority.la_code}")  # noqa: S311 (invented figures, not security)
-    allocation = _between(rng, 120_000_000, 900_000_000)
-    deficit_percent = _between(rng, -3, 6) + (_between(rng, 8, 22) if rng.randint(1, 8) == 1 else 0)
-    previous_balance = (-allocation * (deficit_percent - _between(rng, 0, 2)) / 100).quantize(PENNY)
-    figures = []
-    for year in DEMO_FIGURE_YEARS:
-        balance = (-allocation * deficit_percent / 100).quantize(PENNY)
-        figures.append(
-            DsgFigure(
-                authority=authority,
-                financial_year=year,
-                source=FigureSource.DEMO,
-                total_dsg_allocation=allocation,
-                high_needs_allocation=(allocation * _between(rng, 17, 24) / 100).quantize(PENNY),
-                in_year_balance=balance - previous_balance,
-                cumulative_balance=balance,
-                usable_reserves=_between(rng, 2_000_000, 60_000_000),
-                notes=DEMO_FIGURE_NOTES,
-            )
-        )
-        previous_balance = balance
-        allocation = (allocation * (100 + _between(rng, 3, 7)) / 100).quantize(PENNY)
-        deficit_percent += _between(rng, "-0.5", 3)
-    return figures
-
-
-def seed_demo_dsg_figures(*, user) -> int:
-    """Create the demo figures that are missing; existing ones (even if edited) are left alone."""
-    existing = set(
-        DsgFigure.objects.filter(source=FigureSource.DEMO, financial_year__in=DEMO_FIGURE_YEARS).values_list(
-            "authority_id", "financial_year"
-        )
-    )
-    authorities = LocalAuthority.objects.operating_on(DEMO_FIGURES_FOR_AUTHORITIES_ON).order_by("la_code")
-    missing = [
-        figure
-        for authority in authorities
-        for figure in demo_dsg_figures(authority)
-        if (authority.pk, figure.financial_year) not in existing
-    ]
-    bulk_create_with_history(missing, DsgFigure, default_user=user)
-    return len(missing)
-
-
-def seed_demo(*, password: str = DEMO_PASSWORD, reset_passwords: bool = False) -> int:
-    """Create the demo accounts and DSG figures that are missing. Returns the number of accounts created."""
-    system = User.objects.system_user()
-    seed_demo_dsg_figures(user=system)
+def seed_accounts(*, system, password: str = DEMO_PASSWORD, reset_passwords: bool = False) -> int:
+    """Create the demo accounts that are missing. Returns the number of accounts created."""
     created_count = 0
     for account in demo_accounts():
         username = account.pop("username")
@@ -158,16 +89,16 @@ def seed_demo(*, password: str = DEMO_PASSWORD, reset_passwords: bool = False) -
         user.full_clean()
         user.save()
         created_count += created
-    _assign_demo_officials(system=system)
-    _seed_demo_records(system=system)
     return created_count
 
 
-def _assign_demo_officials(*, system) -> None:
-    """The demo DfE official leads every programme and runs the steering group, so deadlines escalate to someone."""
-    from programmes.models import Programme
-    from steering.models import SteeringGroup
+def demo_user(username: str) -> User | None:
+    """The active demo account with this username, if seed_accounts made it."""
+    return User.objects.filter(username=username, is_demo=True, is_active=True).first()
 
+
+def assign_demo_officials(*, system) -> None:
+    """The demo DfE official leads every programme and runs the steering group, so deadlines escalate to someone."""
     official = User.objects.get(username="dfe.official")
     for record, field in [
         (p, "lead_official") for p in Programme.objects.filter(lead_official__isnull=True)
@@ -175,11 +106,3 @@ def _assign_demo_officials(*, system) -> None:
         setattr(record, field, official)
         record._history_user = system
         record.save(update_fields=[field])
-
-
-def _seed_demo_records(*, system) -> None:
-    """Each area's demo records, through its own services; each seeder is idempotent."""
-    from demo import agreements, diagnostics, steering, tracks
-
-    for seeder in (diagnostics, agreements, tracks, steering):
-        seeder.seed(actor=system)

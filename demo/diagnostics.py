@@ -1,11 +1,16 @@
 """Demo progress on the DBV Diagnostics: invented stages, engagements and training feedback, marked as demo.
 
-Made through the Diagnostic services, as the actor given (seed_demo passes the system user). The
-story is set in mid-2023, when the document's plan had tranche 1 well advanced and tranche 3 just
-started; a couple of Diagnostics are planned to finish after the programme's due date (31 December
-2023), so the flag shows. Engagements and training sessions are `is_demo`; stages, which have no
-such field, have notes starting "Demo: ". Only a Diagnostic nobody has logged anything on is
-seeded, so a second run (or real progress) is never overwritten: a second run changes nothing.
+Made through the Diagnostic and enrolment services, as the actor given (seed_demo passes the system
+user). The story is placed relative to the day seed_demo runs: tranche 1's Diagnostics are furthest
+on, tranche 3's have just started, and a third of tranche 3 has not opted in yet (those stay
+"invited", with only their initial planning conversation booked). Each Diagnostic's current stage is planned in the next two weeks and
+the one after within five; two are blocked, their current stage overdue. Opting in (stage 2) is
+recorded by accepting the enrolment as at that day, the Diagnostic starting (stage 3) by activating
+it, through the enrolment service, with a reason marked as demo.
+
+Engagements and training sessions are marked demo; stages, which have no such field, have notes
+starting "Demo: ". Only a Diagnostic nobody has logged anything on is seeded, so a second run (or
+real progress) is never overwritten: a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
+from demo.marking import mark_demo
 from programmes.models import (
     Diagnostic,
     DiagnosticStage,
     EngagementKind,
+    EnrolmentStatus,
     FeedbackRating,
     ProgrammeCode,
     StageStatus,
@@ -30,15 +38,20 @@ from programmes.services.diagnostic import (
     engagement_log,
     training_session_log,
 )
+from programmes.services.enrolment import enrolment_transition
 
 DEMO_NOTE = "Demo: "
-TRANCHE_STARTS = {1: date(2022, 9, 5), 2: date(2023, 1, 9), 3: date(2023, 5, 2)}
+TRANCHES = (1, 2, 3)
 STAGE_LENGTH = timedelta(weeks=3)
-# How many stages a tranche's Diagnostics have completed, taken in turn by LA code. None reaches
-# stage 12 "Grant awarded": only awarding a grant (programmes.services.grants) completes it.
-COMPLETED_STAGES = {1: (11, 10, 9, 8, 7), 2: (8, 7, 6, 5, 4), 3: (3, 2, 1)}
-# (tranche, position by LA code): Diagnostics whose current stage is blocked and whose plan runs late.
-RUNNING_LATE = {(2, 2): date(2024, 3, 28), (3, 4): date(2024, 2, 16)}
+LAST_STAGE = 12
+OPTED_IN_STAGE = 2
+STARTED_STAGE = 3
+# How many stages a tranche's Diagnostics have completed, taken in turn by LA code (0: not opted in
+# yet, so no progress at all). None reaches stage 12 "Grant awarded": only awarding a grant
+# (programmes.services.grants) completes it.
+COMPLETED_STAGES = {1: (11, 10, 9, 8, 7), 2: (8, 7, 6, 5, 4), 3: (3, 2, 0)}
+# (tranche, position by LA code): Diagnostics whose current stage is blocked, overdue, and whose plan runs late.
+RUNNING_LATE = {(2, 2): timedelta(weeks=10), (3, 4): timedelta(weeks=8)}
 TRAINING_STAGES = {4: 1, 5: 2, 6: 3}  # stage number → training module
 ENGAGEMENTS = (  # (stage number after which it is held, days after, kind)
     (3, 7, EngagementKind.SCHOOLS_FORUM),
@@ -54,6 +67,8 @@ RATING_WEIGHTS = {
     FeedbackRating.FAIR: 2,
     FeedbackRating.POOR: 1,
 }
+OPT_IN_REASON = f"{DEMO_NOTE}the authority opted in to the Diagnostic (invented for the demo)."
+STARTED_REASON = f"{DEMO_NOTE}the Diagnostic started (invented for the demo)."
 
 
 @dataclass(frozen=True)
@@ -65,12 +80,14 @@ class _StagePlan:
 
 
 def seed(*, actor) -> int:
-    """Give demo progress to every open DBV Diagnostic nobody has logged anything on. Returns how many."""
+    """Give demo progress to the open DBV Diagnostics nobody has logged anything on. Returns how many."""
+    today = timezone.localdate()
     seeded = 0
     for tranche, diagnostics in _untouched_by_tranche().items():
         for position, diagnostic in diagnostics:
-            _seed_diagnostic(diagnostic, tranche=tranche, position=position, actor=actor)
-            seeded += 1
+            seeded += _seed_diagnostic(
+                diagnostic, tranche=tranche, position=position, actor=actor, today=today
+            )
     return seeded
 
 
@@ -79,7 +96,7 @@ def _untouched_by_tranche() -> dict[int, list[tuple[int, Diagnostic]]]:
     diagnostics = (
         Diagnostic.objects.filter(
             enrolment__cohort__programme__code=ProgrammeCode.DBV,
-            enrolment__cohort__tranche__in=TRANCHE_STARTS,
+            enrolment__cohort__tranche__in=TRANCHES,
             closed_at__isnull=True,
         )
         .select_related("enrolment__authority", "enrolment__cohort")
@@ -90,8 +107,8 @@ def _untouched_by_tranche() -> dict[int, list[tuple[int, Diagnostic]]]:
         .prefetch_related(Prefetch("stages", queryset=DiagnosticStage.objects.select_related("definition")))
         .order_by("enrolment__cohort__tranche", "enrolment__authority__la_code")
     )
-    by_tranche: dict[int, list[tuple[int, Diagnostic]]] = {tranche: [] for tranche in TRANCHE_STARTS}
-    positions = dict.fromkeys(TRANCHE_STARTS, 0)
+    by_tranche: dict[int, list[tuple[int, Diagnostic]]] = {tranche: [] for tranche in TRANCHES}
+    positions = dict.fromkeys(TRANCHES, 0)
     for diagnostic in diagnostics:
         tranche = diagnostic.enrolment.cohort.tranche
         position = positions[tranche]
@@ -117,15 +134,26 @@ def _untouched(diagnostic: Diagnostic) -> bool:
     )
 
 
-def _stage_plans(*, tranche: int, position: int) -> dict[int, _StagePlan]:
-    """The demo state of each stage of the Diagnostic at `position` in `tranche`."""
-    completed = COMPLETED_STAGES[tranche][position % len(COMPLETED_STAGES[tranche])]
+def completed_stages(*, tranche: int, position: int) -> int:
+    return COMPLETED_STAGES[tranche][position % len(COMPLETED_STAGES[tranche])]
+
+
+def stage_plans(*, tranche: int, position: int, today: date) -> dict[int, _StagePlan]:
+    """The demo state of each stage of the Diagnostic at `position` in `tranche`, around `today`.
+
+    The last completed stage was planned 7 to 16 days ago (a blocked Diagnostic's, 31 or 38), every
+    earlier one three weeks before the next; the current stage and the one after are planned three
+    and six weeks after it. Completed stages finished up to 6 days late, never after today.
+    """
+    completed = completed_stages(tranche=tranche, position=position)
     blocked = (tranche, position) in RUNNING_LATE
+    gap = timedelta(days=31 + 7 * (position % 2) if blocked else 7 + 3 * (position % 4))
+    last_done = today - gap
     plans = {}
-    for number in range(1, 13):
-        planned = TRANCHE_STARTS[tranche] + STAGE_LENGTH * (number - 1)
+    for number in range(1, min(completed + 2, LAST_STAGE) + 1):
+        planned = last_done + STAGE_LENGTH * (number - completed)
         if number <= completed:
-            slip = timedelta(days=3 * ((position + number) % 3))
+            slip = timedelta(days=min(3 * ((position + number) % 3), gap.days - 1))
             plans[number] = _StagePlan(
                 StageStatus.COMPLETE, planned, planned + slip, f"{DEMO_NOTE}completed."
             )
@@ -133,11 +161,34 @@ def _stage_plans(*, tranche: int, position: int) -> dict[int, _StagePlan]:
             status = StageStatus.BLOCKED if blocked else StageStatus.IN_PROGRESS
             note = "blocked: waiting for data from the authority." if blocked else "under way."
             plans[number] = _StagePlan(status, planned, None, f"{DEMO_NOTE}{note}")
+        else:
+            plans[number] = _StagePlan(StageStatus.NOT_STARTED, planned, None, f"{DEMO_NOTE}planned.")
     return plans
 
 
-def _seed_diagnostic(diagnostic: Diagnostic, *, tranche: int, position: int, actor) -> None:
-    plans = _stage_plans(tranche=tranche, position=position)
+def planned_completion(*, tranche: int, position: int, today: date) -> date:
+    plans = stage_plans(tranche=tranche, position=position, today=today)
+    completed = completed_stages(tranche=tranche, position=position)
+    last_done = plans[completed].planned_date
+    return (
+        last_done
+        + STAGE_LENGTH * (LAST_STAGE - completed)
+        + RUNNING_LATE.get((tranche, position), timedelta())
+    )
+
+
+def _seed_diagnostic(diagnostic: Diagnostic, *, tranche: int, position: int, actor, today: date) -> int:
+    if completed_stages(tranche=tranche, position=position) == 0:
+        # Not opted in yet: only the initial planning conversation is booked, in the coming weeks.
+        first = next(stage for stage in diagnostic.stages.all() if stage.definition.number == 1)
+        diagnostic_stage_update(
+            actor=actor,
+            stage=first,
+            planned_date=today + timedelta(days=10 + 4 * (position % 3)),
+            notes=f"{DEMO_NOTE}planning conversation booked.",
+        )
+        return 0
+    plans = stage_plans(tranche=tranche, position=position, today=today)
     for stage in diagnostic.stages.all():
         plan = plans.get(stage.definition.number)
         if plan is not None:
@@ -149,33 +200,61 @@ def _seed_diagnostic(diagnostic: Diagnostic, *, tranche: int, position: int, act
                 actual_date=plan.actual_date,
                 notes=plan.notes,
             )
-    on_time = TRANCHE_STARTS[tranche] + STAGE_LENGTH * 11
     diagnostic_plan(
-        actor=actor, diagnostic=diagnostic, planned_completion=RUNNING_LATE.get((tranche, position), on_time)
+        actor=actor,
+        diagnostic=diagnostic,
+        planned_completion=planned_completion(tranche=tranche, position=position, today=today),
     )
-
     done = {number: plan.actual_date for number, plan in plans.items() if plan.status == StageStatus.COMPLETE}
-    for after_stage, days, kind in ENGAGEMENTS:
-        if after_stage in done:
-            engagement_log(
-                actor=actor,
-                diagnostic=diagnostic,
-                kind=kind,
-                held_on=done[after_stage] + timedelta(days=days),
-                notes=f"{DEMO_NOTE}invented engagement for demonstration.",
-                is_demo=True,
-            )
+    _follow_with_enrolment(diagnostic, done=done, actor=actor)
+
+    engagements = [
+        engagement_log(
+            actor=actor,
+            diagnostic=diagnostic,
+            kind=kind,
+            held_on=done[after_stage] + timedelta(days=days),
+            notes=f"{DEMO_NOTE}invented engagement for demonstration.",
+        )
+        for after_stage, days, kind in ENGAGEMENTS
+        if after_stage in done and done[after_stage] + timedelta(days=days) <= today
+    ]
+    mark_demo(engagements)
     la_code = diagnostic.enrolment.authority.la_code
-    for stage_number, module in TRAINING_STAGES.items():
-        if stage_number in done:
-            training_session_log(
-                actor=actor,
-                diagnostic=diagnostic,
-                module=module,
-                held_on=done[stage_number],
-                is_demo=True,
-                **_ratings(f"demo-training-{la_code}-{module}"),
-            )
+    sessions = [
+        training_session_log(
+            actor=actor,
+            diagnostic=diagnostic,
+            module=module,
+            held_on=done[stage_number],
+            **_ratings(f"demo-training-{la_code}-{module}"),
+        )
+        for stage_number, module in TRAINING_STAGES.items()
+        if stage_number in done
+    ]
+    mark_demo(sessions)
+    return 1
+
+
+def _follow_with_enrolment(diagnostic: Diagnostic, *, done: dict[int, date], actor) -> None:
+    """Opting in accepts the enrolment, as at that day; the Diagnostic starting activates it."""
+    enrolment = diagnostic.enrolment
+    if OPTED_IN_STAGE in done and enrolment.status == EnrolmentStatus.INVITED:
+        enrolment = enrolment_transition(
+            actor=actor,
+            enrolment=enrolment,
+            transition="accept",
+            reason=OPT_IN_REASON,
+            as_at=done[OPTED_IN_STAGE],
+        )
+    if STARTED_STAGE in done and enrolment.status == EnrolmentStatus.ACCEPTED:
+        enrolment_transition(
+            actor=actor,
+            enrolment=enrolment,
+            transition="activate",
+            reason=STARTED_REASON,
+            as_at=done[STARTED_STAGE],
+        )
 
 
 def _ratings(seed: str) -> dict[str, int]:

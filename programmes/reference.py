@@ -84,6 +84,8 @@ def load_programmes(*, user) -> int:
 
 DOCUMENT_DATE = date(2022, 10, 1)
 DOCUMENT = "DfE guidance on intervention work with local authorities, October 2022"
+# The document's "March 2022: Update on the Safety Valve Programme": the nine agreements were in place by then.
+SAFETY_VALVE_2021_22_AS_AT = date(2022, 3, 1)
 
 
 def _csv(name: str) -> list[dict]:
@@ -92,11 +94,13 @@ def _csv(name: str) -> list[dict]:
 
 
 def load_reference_enrolments(*, user) -> int:
-    """Enrol the document's authorities through the enrolment lifecycle, as at October 2022.
+    """Enrol the document's authorities through the enrolment lifecycle, on the dates the document gives.
 
     DBV: the 55 participating authorities, invited into their tranche with Newton Europe and CIPFA
     assigned. The document says 54 had opted in by then but names none, so no opt-in is recorded.
-    Safety Valve: the nine 2021-22 agreements, invited, accepted and active.
+    Every transition is recorded as at the document's date (1 October 2022), not the day it is loaded.
+    Safety Valve: the nine 2021-22 agreements, invited, accepted and active as at March 2022 (the
+    document's Safety Valve update).
     An authority already enrolled in that cohort is left as it is.
     """
     from .services.enrolment import enrolment_invite, enrolment_transition
@@ -128,11 +132,15 @@ def load_reference_enrolments(*, user) -> int:
             "Reference data: a Safety Valve agreement of 2021-22 (DfE's very high deficit intervention page)."
         )
         enrolment = enrolment_invite(
-            actor=user, authority=authority, cohort=sv_round, reason=reason, as_at=DOCUMENT_DATE
+            actor=user, authority=authority, cohort=sv_round, reason=reason, as_at=SAFETY_VALVE_2021_22_AS_AT
         )
         for transition in ("accept", "activate"):
             enrolment = enrolment_transition(
-                actor=user, enrolment=enrolment, transition=transition, reason=reason
+                actor=user,
+                enrolment=enrolment,
+                transition=transition,
+                reason=reason,
+                as_at=SAFETY_VALVE_2021_22_AS_AT,
             )
         changed += 1
     return changed

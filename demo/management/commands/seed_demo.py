@@ -1,9 +1,10 @@
-"""Makes demo records (accounts now; later steps add their own), all marked as demo data. Idempotent."""
+"""Makes the demo accounts and records, all marked as demo data (demo/seed.py). Idempotent."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo.accounts import DEMO_PASSWORD, seed_demo
+from demo.accounts import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
