@@ -1,4 +1,4 @@
-"""API test clients: signed in with a token, as the API's own callers are."""
+"""API test clients: signed in with a token, as the API's own callers are, as a user a test made."""
 
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -11,10 +11,6 @@ def api_client_for(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-def api_as(username: str) -> APIClient:
-    return api_client_for(User.objects.get(username=username))
 
 
 def error_of(response, status: int | None = None) -> dict:

@@ -1,44 +1,124 @@
-"""The table behind the generated API tests: one row per registered API resource.
+"""SPEC §2 written out for the tests, and the table behind the generated API tests.
 
-tests/test_api_access_matrix.py and tests/test_api_query_counts.py walk the router in
-config/api_urls.py and look every resource up here by its basename; a resource registered there
-without a row here fails `test_every_registered_resource_has_a_matrix_row`.
+- ROLES and MAY: which of the four roles may do each access-policy permission, written by hand from
+  SPEC §2 (not read from portal.access): tests/test_access_policy.py checks `access.can` against it.
+- WRITES: the permission each write route of the API needs, written by hand. The access matrix
+  expects a write to be allowed exactly when MAY lets the role do that permission.
+- MATRIX: one row per registered API resource, saying what each role sees of it (ALL rows, SOME or
+  NONE). tests/test_api_access_matrix.py and tests/test_api_query_counts.py walk the router in
+  config/api_urls.py and look every resource up here by its basename; a resource registered there
+  without a row fails `test_every_registered_resource_has_a_matrix_row`.
 
-A row says, for each role, what the access policy should let that role see of the resource
-(ALL rows, SOME, or NONE); the tests take an in-scope object and an out-of-scope one from the
-policy itself (access.visible) and check both the API's answers and that the data fits the row.
-`prepare` makes rows the reference and demo data lack (or that make a partial scope partial);
-`grow(n)` adds n rows (and nested rows) for the query-count test, visible to as many of the roles
-as the policy allows. Files a `prepare` stores go to MEDIA_ROOT: the tests using them point it at
-a temporary folder.
+Every record is made per test, through the services and the factories (programmes.factories,
+steering.factories), in a World: one person per role, and the finance lead's authority. The world's
+records are "ours" (the lead's authority, its DBV enrolment delivered by Newton Europe, whose partner
+is the world's partner); each row's `prepare` also makes "theirs" (another authority, its DBV
+enrolment delivered by CIPFA only), so the lead and the partner each see some rows and not others.
+`grow(world, n)` adds n rows (and nested rows) for the query-count test, visible to as many roles as
+the policy allows. Reference data (authorities, programmes, cohorts, the 55 DBV invitations, steering
+seats, published DSG figures) is in the test database; no demo record or account is used.
 
-To add a resource: register it in config/api_urls.py, then add a Row here (with `grow`).
+Records are dated as at FROZEN_AT (the tests run under time_machine at that moment). Stored files go to
+MEDIA_ROOT, which tests/conftest.py points at a temporary folder.
+
+To add a resource: register it in config/api_urls.py, then add its writes to WRITES and a Row here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from django.utils import timezone
-
+from authorities.factories import DsgFigureFactory, FinanceLeadFactory, LocalAuthorityFactory
+from authorities.models import LocalAuthority
+from portal.access import Permission
+from portal.factories import DeliveryPartnerFactory, DfeOfficialFactory, SteeringMemberFactory
 from portal.financial_year import FinancialYear
 from portal.models import User
-from portal.roles import DeliveryPartner, Role
+from portal.roles import DeliveryPartner
+from programmes import factories as programmes_factories
+from programmes.models import Enrolment, EnrolmentStatus, ProgrammeCode
+from steering import factories as steering_factories
 
 ALL, SOME, NONE = "all", "some", "none"
 
-# The role each matrix user stands for, by username (demo accounts of seed_demo).
-ROLE_USERS = {
-    Role.DFE_OFFICIAL: "dfe.official",
-    Role.DELIVERY_PARTNER: "newton.partner",
-    Role.LA_FINANCE_LEAD: "la.207",
-    Role.STEERING_MEMBER: "ssg.member",
+# --- SPEC §2: who may do what (written by hand; the specification, not the code) -----------------
+
+DFE, PARTNER, LEAD, MEMBER = "dfe_official", "delivery_partner", "la_finance_lead", "steering_member"
+ROLES = [DFE, PARTNER, LEAD, MEMBER]
+
+MAY: dict[Permission, set[str]] = {
+    # DfE officials: "manages authorities, programmes, cohorts and tranches, enrolment; signs off SV
+    # agreements, assesses monitoring reports, releases or withholds payments; awards DBV grants; runs
+    # the tiering proposal; manages the steering group; imports data". Change history and the admin
+    # are theirs alone (docs/decisions/0009-history-visibility.md).
+    Permission.USE_ADMIN: {DFE},
+    Permission.VIEW_HISTORY: {DFE},
+    Permission.IMPORT_DATA: {DFE},
+    Permission.MANAGE_AUTHORITIES: {DFE},
+    Permission.MANAGE_ENROLMENT: {DFE},
+    Permission.MANAGE_AGREEMENT: {DFE},
+    Permission.ASSESS_MONITORING_REPORT: {DFE},
+    Permission.DECIDE_PAYMENT: {DFE},
+    Permission.AWARD_GRANT: {DFE},
+    Permission.REVIEW_MANAGEMENT_PLAN: {DFE},
+    Permission.MANAGE_STEERING_GROUP: {DFE},
+    # Delivery partners log Diagnostic progress (DfE, who sees and does everything, may too).
+    Permission.LOG_DIAGNOSTIC_PROGRESS: {DFE, PARTNER},
+    # DBV-wide progress figures: partners and the steering group (and DfE); not LA finance leads.
+    Permission.VIEW_DBV_PROGRESS: {DFE, PARTNER, MEMBER},
+    # The register as a list: DfE's every authority, a partner's assigned; a finance lead has their own.
+    Permission.BROWSE_AUTHORITIES: {DFE, PARTNER},
+    # LA finance leads submit their authority's returns: monitoring reports, self-assessments, plans.
+    Permission.SUBMIT_MONITORING_REPORT: {LEAD},
+    Permission.SUBMIT_SELF_ASSESSMENT: {LEAD},
+    Permission.SUBMIT_MANAGEMENT_PLAN: {LEAD},
+    # Steering members: the group's meetings, papers and actions, and "nothing beyond updating actions
+    # assigned to them".
+    Permission.VIEW_STEERING_GROUP_WORK: {DFE, MEMBER},
+    Permission.UPDATE_STEERING_ACTION: {DFE, MEMBER},
 }
-ROLES = list(ROLE_USERS)
+
+# The permission each write route of the API needs: (resource basename, view action) -> permission.
+WRITES: dict[tuple[str, str], Permission] = {
+    ("enrolment", "create"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "accept"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "decline"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "activate"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "complete"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "withdraw"): Permission.MANAGE_ENROLMENT,
+    ("enrolment", "replace"): Permission.MANAGE_ENROLMENT,
+    ("tiering-proposal", "create"): Permission.MANAGE_ENROLMENT,
+    ("tiering-proposal", "approve"): Permission.MANAGE_ENROLMENT,
+    ("diagnostic", "plan"): Permission.LOG_DIAGNOSTIC_PROGRESS,
+    ("diagnostic-stage", "partial_update"): Permission.LOG_DIAGNOSTIC_PROGRESS,
+    ("engagement", "create"): Permission.LOG_DIAGNOSTIC_PROGRESS,
+    ("training-session", "create"): Permission.LOG_DIAGNOSTIC_PROGRESS,
+    ("agreement", "create"): Permission.MANAGE_AGREEMENT,
+    ("monitoring-report", "submit"): Permission.SUBMIT_MONITORING_REPORT,
+    ("monitoring-report", "assess"): Permission.ASSESS_MONITORING_REPORT,
+    ("grant", "create"): Permission.AWARD_GRANT,
+    ("payment", "release"): Permission.DECIDE_PAYMENT,
+    ("payment", "withhold"): Permission.DECIDE_PAYMENT,
+    ("payment", "reschedule"): Permission.DECIDE_PAYMENT,
+    ("self-assessment", "create"): Permission.SUBMIT_SELF_ASSESSMENT,
+    ("management-plan", "create"): Permission.SUBMIT_MANAGEMENT_PLAN,
+    ("management-plan", "review"): Permission.REVIEW_MANAGEMENT_PLAN,
+    ("steering-meeting", "create"): Permission.MANAGE_STEERING_GROUP,
+    ("steering-meeting", "partial_update"): Permission.MANAGE_STEERING_GROUP,
+    ("steering-meeting", "papers"): Permission.MANAGE_STEERING_GROUP,
+    ("steering-action", "create"): Permission.MANAGE_STEERING_GROUP,
+    ("steering-action", "partial_update"): Permission.UPDATE_STEERING_ACTION,
+    ("steering-action", "destroy"): Permission.MANAGE_STEERING_GROUP,
+}
+
+
+def may(role: str, permission: Permission | None) -> bool:
+    """Whether SPEC §2 (as written in MAY) lets `role` do `permission` (None: a write nobody may do)."""
+    return permission is not None and role in MAY[permission]
+
 
 # API URL names that are not router resources: each is tested on its own (tests/test_api.py;
 # dbv-progress and grant-totals in tests/test_api_programme_tracks.py).
@@ -55,106 +135,230 @@ NON_RESOURCE_URL_NAMES = {
 # A small, valid PDF: what the stored papers and plans of the tests hold.
 PDF_BYTES = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
-
-def _user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-# --- Data makers -------------------------------------------------------------------------------
+# The moment the matrix tests run at: after every date the records below carry.
+FROZEN_AT = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 
 
-def _la_207():
-    from authorities.models import LocalAuthority
-
-    return LocalAuthority.objects.get(la_code="207")
+# --- The people -----------------------------------------------------------------------------------
 
 
-def prepare_tiering_proposal() -> None:
+@dataclass(frozen=True)
+class World:
+    """One person per role, and the authority whose records the finance lead (and, for DBV, the
+    partner) may see."""
+
+    authority: LocalAuthority
+    dfe: User
+    partner: User
+    lead: User
+    member: User
+
+    def user(self, role: str) -> User:
+        return {DFE: self.dfe, PARTNER: self.partner, LEAD: self.lead, MEMBER: self.member}[role]
+
+
+def make_world() -> World:
+    authority = LocalAuthorityFactory()
+    return World(
+        authority=authority,
+        dfe=DfeOfficialFactory(first_name="Dana", last_name="Official"),
+        partner=DeliveryPartnerFactory(organisation=DeliveryPartner.NEWTON, first_name="Nia"),
+        lead=FinanceLeadFactory(authority=authority, first_name="Lee", last_name="Lead"),
+        member=SteeringMemberFactory(first_name="Sam", last_name="Member"),
+    )
+
+
+# --- Enrolments of our authority (one open at a time) and of theirs ------------------------------
+
+_TO_COMPLETED = {
+    EnrolmentStatus.INVITED: ["accept", "activate", "complete"],
+    EnrolmentStatus.ACCEPTED: ["activate", "complete"],
+    EnrolmentStatus.ACTIVE: ["complete"],
+}
+
+
+def _make_room(world: World) -> None:
+    """An authority is in one programme at a time: complete our open enrolment before opening another."""
+    from programmes.services.enrolment import enrolment_transition
+
+    current = Enrolment.objects.open().filter(authority=world.authority).first()
+    for name in _TO_COMPLETED.get(current.status, []) if current else []:
+        current = enrolment_transition(actor=world.dfe, enrolment=current, transition=name, reason="Test")
+
+
+def _our_dbv(world: World) -> Enrolment:
+    """A DBV (tranche 1) enrolment of our authority, accepted, delivered by Newton (the world's partner)."""
+    _make_room(world)
+    return programmes_factories.dbv_enrolment(
+        authority=world.authority,
+        status=EnrolmentStatus.ACCEPTED,
+        partners=(DeliveryPartner.NEWTON,),
+        actor=world.dfe,
+    )
+
+
+def _their_dbv(world: World) -> Enrolment:
+    """A DBV (tranche 2) enrolment of another authority, accepted, delivered by CIPFA only."""
+    return programmes_factories.dbv_enrolment(
+        tranche=2, status=EnrolmentStatus.ACCEPTED, partners=(DeliveryPartner.CIPFA,), actor=world.dfe
+    )
+
+
+def _diagnostic_progress(enrolment: Enrolment, *, logged_by: User, dfe: User) -> None:
+    """Progress logged by the partner (the application submitted, an engagement, a training session),
+    then a grant awarded by DfE in two payments, the first released."""
+    from programmes.services.diagnostic import diagnostic_stage_update
+    from programmes.services.grants import payment_release
+
+    diagnostic = enrolment.diagnostic
+    application = diagnostic.stages.get(definition__number=11)
+    diagnostic_stage_update(
+        actor=logged_by, stage=application, status="complete", actual_date=date(2023, 5, 2)
+    )
+    programmes_factories.dbv_engagement(diagnostic, held_on=date(2022, 11, 1), actor=logged_by)
+    programmes_factories.dbv_training_session(
+        diagnostic, held_on=date(2022, 11, 8), actor=logged_by, very_good=3, good=1
+    )
+    grant = programmes_factories.dbv_grant(
+        enrolment=enrolment,
+        actor=dfe,
+        amount="1000000.00",
+        awarded_on=date(2023, 6, 15),
+        payments=[(date(2023, 7, 1), Decimal("600000.00")), (date(2024, 1, 15), Decimal("400000.00"))],
+    )
+    payment_release(actor=dfe, payment=grant.payments.get(number=1), reason="Released on award.")
+
+
+def _cipfa_partner() -> User:
+    return DeliveryPartnerFactory(organisation=DeliveryPartner.CIPFA)
+
+
+def _plan_stages(enrolment: Enrolment, *, actor: User, count: int = 1) -> None:
+    """Planned dates for `count` stages from stage 3: each an open deadline of the delivery partners."""
+    from programmes.services.diagnostic import diagnostic_stage_update
+
+    stages = enrolment.diagnostic.stages.filter(definition__number__gte=3).order_by("definition__number")
+    for offset, stage in enumerate(stages[:count]):
+        diagnostic_stage_update(
+            actor=actor, stage=stage, planned_date=date(2024, 4, 15) + timedelta(days=offset)
+        )
+
+
+# --- Prepares: each resource's records, ours and theirs -------------------------------------------
+
+
+def prepare_enrolments(world: World) -> None:
+    """Our DBV enrolment (Newton's) and theirs (CIPFA's): for authorities and enrolments."""
+    _our_dbv(world)
+    _their_dbv(world)
+
+
+def prepare_dsg_returns(world: World) -> None:
+    """A DSG return of our authority and one of theirs, each DBV authority."""
+    _our_dbv(world)
+    theirs = _their_dbv(world)
+    DsgFigureFactory(authority=world.authority)
+    DsgFigureFactory(authority=theirs.authority)
+
+
+def prepare_tiering_proposal(world: World) -> None:
     from programmes.services.tiering import tiering_propose
 
-    tiering_propose(actor=_user("dfe.official"), reference_year=FinancialYear(2020), sv_places=5)
+    tiering_propose(actor=world.dfe, reference_year=FinancialYear(2020), sv_places=5)
 
 
-def _new_authorities(n: int) -> list:
-    from authorities.models import LocalAuthority, Region
-
-    region = Region.objects.order_by("pk").first()
-    taken = set(LocalAuthority.objects.values_list("la_code", flat=True))
-    return [
-        LocalAuthority.objects.create(
-            la_code=code,
-            name=f"Test authority {code}",
-            gss_code=f"E99000{code}",
-            region=region,
-            la_type="unitary_authority",
-            operated_from=date(2000, 4, 1),
-        )
-        for code in [code for code in (f"{i:03d}" for i in range(100, 1000)) if code not in taken][:n]
-    ]
+def prepare_diagnostics(world: World) -> None:
+    """Our Diagnostic and theirs, each with progress, an engagement, a training session and a grant."""
+    _diagnostic_progress(_our_dbv(world), logged_by=world.partner, dfe=world.dfe)
+    _diagnostic_progress(_their_dbv(world), logged_by=_cipfa_partner(), dfe=world.dfe)
 
 
-def grow_authorities(n: int) -> None:
-    """n new authorities, each with an enrolment; and n more enrolments of 207 (seen by its finance lead)."""
-    for authority in _new_authorities(n):
-        _make_enrolment(authority, status="invited")
-    grow_enrolments(n)
-
-
-def _make_enrolment(authority, *, status: str, cohort=None, partners=()):
-    from programmes.models import Cohort, Enrolment, EnrolmentTransition, PartnerAssignment
-
-    cohort = cohort or Cohort.objects.get(programme__code="ESFA")
-    actor = _user("dfe.official")
-    enrolment = Enrolment.objects.create(authority=authority, cohort=cohort, status=status)
-    now = timezone.now()
-    EnrolmentTransition.objects.create(
-        enrolment=enrolment, name="invite", from_status="", to_status="invited", actor=actor, at=now
+def _our_agreement(world: World):
+    _make_room(world)
+    enrolment = programmes_factories.enrolment(
+        authority=world.authority,
+        programme=ProgrammeCode.SAFETY_VALVE,
+        status=EnrolmentStatus.ACTIVE,
+        actor=world.dfe,
     )
-    if status != "invited":
-        EnrolmentTransition.objects.create(
-            enrolment=enrolment,
-            name="withdraw",
-            from_status="invited",
-            to_status=status,
-            actor=actor,
-            at=now + timedelta(seconds=1),
-            reason="Test",
-        )
-    for organisation in partners:
-        PartnerAssignment.objects.create(enrolment=enrolment, organisation=organisation)
-    return enrolment
+    agreement = programmes_factories.sv_agreement(enrolment=enrolment, actor=world.dfe)
+    first = agreement.monitoring_reports.order_by("due_on").first()
+    programmes_factories.monitoring_report_assessed(first, actor=world.dfe, lead=world.lead)
+    return agreement
 
 
-def grow_enrolments(n: int) -> None:
-    """n closed DBV enrolments of 207 with transitions and both partners: every role but SSG sees them."""
-    from programmes.models import Cohort
+def prepare_agreements(world: World) -> None:
+    """Our Safety Valve agreement (its first monitoring report submitted by our lead and assessed) and theirs."""
+    _our_agreement(world)
+    programmes_factories.sv_agreement(actor=world.dfe)
 
-    tranche_1 = Cohort.objects.get(programme__code="DBV", tranche=1)
+
+def prepare_deadlines(world: World) -> None:
+    """Stage deadlines of our Diagnostic (the partners') and of theirs, and an action of our steering member."""
+    _plan_stages(_our_dbv(world), actor=world.partner)
+    _plan_stages(_their_dbv(world), actor=world.dfe)
+    steering_factories.steering_action(owner=world.member, actor=world.dfe, due_on=date(2024, 4, 1))
+
+
+def prepare_self_assessments(world: World) -> None:
+    """Our lead's self-assessment, and another authority's."""
+    programmes_factories.self_assessment(authority=world.authority, actor=world.lead)
+    programmes_factories.self_assessment()
+
+
+def _our_plan(world: World):
+    from programmes.services.management_plan import management_plan_review
+
+    enrolment = (
+        Enrolment.objects.open().filter(authority=world.authority, cohort__programme__code="ESFA").first()
+    )
+    if enrolment is None:
+        _make_room(world)
+        enrolment = programmes_factories.esfa_enrolment(authority=world.authority, actor=world.dfe)
+    plan = programmes_factories.management_plan(enrolment=enrolment, actor=world.lead)
+    return management_plan_review(actor=world.dfe, plan=plan, outcome="accepted")
+
+
+def prepare_management_plans(world: World) -> None:
+    """Our lead's DSG management plan (accepted by DfE) on our ESFA enrolment, and another authority's."""
+    _our_plan(world)
+    programmes_factories.management_plan(enrolment=programmes_factories.esfa_enrolment(actor=world.dfe))
+
+
+def prepare_steering(world: World) -> None:
+    """A meeting with a paper, an action of our steering member and one of DfE's."""
+    meeting = steering_factories.steering_meeting(actor=world.dfe, held_on=date(2023, 11, 14))
+    steering_factories.steering_paper(meeting=meeting, actor=world.dfe)
+    steering_factories.steering_action(owner=world.member, meeting=meeting, actor=world.dfe)
+    steering_factories.steering_action(owner=world.dfe, meeting=meeting, actor=world.dfe)
+
+
+# --- Growth, for the query-count test ---------------------------------------------------------
+
+
+def grow_authorities(world: World, n: int) -> None:
+    """n new authorities with a DBV enrolment of Newton's (seen by the partner), and n more enrolments of ours."""
     for _ in range(n):
-        _make_enrolment(
-            _la_207(),
-            status="withdrawn",
-            cohort=tranche_1,
-            partners=(DeliveryPartner.NEWTON, DeliveryPartner.CIPFA),
-        )
+        programmes_factories.dbv_enrolment(partners=(DeliveryPartner.NEWTON,), actor=world.dfe)
+    grow_enrolments(world, n)
 
 
-def grow_dsg_returns(n: int) -> None:
+def grow_enrolments(world: World, n: int) -> None:
+    """n more DBV enrolments of ours (each completed before the next), with transitions and a partner."""
+    for _ in range(n):
+        _our_dbv(world)
+
+
+def grow_dsg_returns(world: World, n: int) -> None:
     from authorities.models import DsgFigure
 
-    taken = set(DsgFigure.objects.filter(authority=_la_207()).values_list("financial_year", flat=True))
-    years = [FinancialYear(y) for y in range(2040, 2140) if FinancialYear(y) not in taken][:n]
-    for year in years:
-        DsgFigure.objects.create(
-            authority=_la_207(),
-            financial_year=year,
-            source="la_return",
-            total_dsg_allocation=Decimal("200000000.00"),
-            cumulative_balance=Decimal("-1000000.00"),
-        )
+    start = 2040 + DsgFigure.objects.filter(authority=world.authority).count()
+    for year in range(start, start + n):
+        DsgFigureFactory(authority=world.authority, financial_year=FinancialYear(year))
 
 
-def grow_programmes(n: int) -> None:
+def grow_programmes(world: World, n: int) -> None:
+    """Programmes are reference data, with no service to make them: rows made directly."""
     from programmes.models import Cohort, Programme
 
     start = Programme.objects.count()
@@ -166,7 +370,7 @@ def grow_programmes(n: int) -> None:
             Cohort.objects.create(programme=programme, name=f"{year}", financial_year=FinancialYear(year))
 
 
-def grow_cohorts(n: int) -> None:
+def grow_cohorts(world: World, n: int) -> None:
     from programmes.models import Cohort, Programme
 
     esfa = Programme.objects.get(code="ESFA")
@@ -175,383 +379,69 @@ def grow_cohorts(n: int) -> None:
         Cohort.objects.create(programme=esfa, name=f"Test cohort {i}", financial_year=FinancialYear(2030))
 
 
-def grow_tiering_proposals(n: int) -> None:
-    from authorities.models import LocalAuthority
-    from programmes.models import TieringPlacement, TieringProposal
-
-    authorities = list(LocalAuthority.objects.order_by("la_code")[:3])
+def grow_tiering_proposals(world: World, n: int) -> None:
     for _ in range(n):
-        proposal = TieringProposal.objects.create(
-            reference_year=FinancialYear(2020), sv_places=1, created_by=_user("dfe.official")
-        )
-        for rank, authority in enumerate(authorities, start=1):
-            TieringPlacement.objects.create(
-                proposal=proposal, authority=authority, tier="SV" if rank == 1 else "DBV", rank=rank
-            )
+        prepare_tiering_proposal(world)
 
 
-def grow_steering_members(n: int) -> None:
-    from steering.models import Member, Organisation, SteeringGroup
+def grow_steering_members(world: World, n: int) -> None:
+    """Seats are reference data, with no service to make them: rows made directly."""
+    from steering.models import Member, Organisation
 
-    group = SteeringGroup.objects.get()
     organisation = Organisation.objects.order_by("pk").first()
     start = Member.objects.order_by("-number").values_list("number", flat=True).first() + 1
     for number in range(start, start + n):
         Member.objects.create(
-            group=group, number=number, name=f"Test member {number}", organisation=organisation
-        )
-
-
-# --- Diagnostics -------------------------------------------------------------------------------
-
-
-def _make_diagnostic(enrolment, *, closed: bool):
-    """A Diagnostic with its 12 stages (2 complete), an engagement and a training session."""
-    from programmes.models import (
-        Diagnostic,
-        DiagnosticStage,
-        DiagnosticStageDefinition,
-        StakeholderEngagement,
-        TrainingSession,
-    )
-
-    actor, now = _user("dfe.official"), timezone.now()
-    diagnostic = Diagnostic.objects.create(
-        enrolment=enrolment,
-        planned_completion=date(2024, 3, 1),
-        closed_at=now if closed else None,
-        closed_reason="Test" if closed else "",
-    )
-    DiagnosticStage.objects.bulk_create(
-        DiagnosticStage(
-            diagnostic=diagnostic,
-            definition=definition,
-            status="complete" if definition.number <= 2 else "not_started",
-            planned_date=date(2022, 9, 1) + timedelta(days=21 * definition.number),
-            actual_date=date(2022, 9, 1) + timedelta(days=21 * definition.number)
-            if definition.number <= 2
-            else None,
-            logged_by=actor,
-            logged_at=now,
-        )
-        for definition in DiagnosticStageDefinition.objects.all()
-    )
-    StakeholderEngagement.objects.create(
-        diagnostic=diagnostic, kind="schools_forum", held_on=date(2022, 10, 1), logged_by=actor
-    )
-    TrainingSession.objects.create(
-        diagnostic=diagnostic, module=1, held_on=date(2022, 10, 3), very_good=3, good=1, logged_by=actor
-    )
-    return diagnostic
-
-
-def prepare_diagnostics() -> None:
-    """A closed Diagnostic assigned to CIPFA only: Newton's partner sees some Diagnostics, not all."""
-    from programmes.models import Cohort
-
-    tranche_2 = Cohort.objects.get(programme__code="DBV", tranche=2)
-    (authority,) = _new_authorities(1)
-    enrolment = _make_enrolment(
-        authority, status="withdrawn", cohort=tranche_2, partners=(DeliveryPartner.CIPFA,)
-    )
-    _make_diagnostic(enrolment, closed=True)
-
-
-def grow_diagnostics(n: int) -> None:
-    """n closed Diagnostics of 207 (withdrawn enrolments with both partners), each with nested rows."""
-    from programmes.models import Cohort
-
-    tranche_1 = Cohort.objects.get(programme__code="DBV", tranche=1)
-    for _ in range(n):
-        enrolment = _make_enrolment(
-            _la_207(),
-            status="withdrawn",
-            cohort=tranche_1,
-            partners=(DeliveryPartner.NEWTON, DeliveryPartner.CIPFA),
-        )
-        _make_diagnostic(enrolment, closed=True)
-
-
-# --- Agreements, grants and payments -----------------------------------------------------------
-
-
-def _make_payments(grant, *, count: int = 2) -> None:
-    from programmes.models import Payment
-
-    dfe, share = _user("dfe.official"), (grant.amount / count).quantize(Decimal("0.01"))
-    for number in range(1, count + 1):
-        released = number == 1
-        Payment.objects.create(
-            grant=grant,
+            group=steering_factories.steering_group(),
             number=number,
-            due_on=grant.awarded_on + timedelta(days=30 * number),
-            financial_year=FinancialYear.containing(grant.awarded_on + timedelta(days=30 * number)),
-            amount=share,
-            status="released" if released else "scheduled",
-            decided_by=dfe if released else None,
-            decided_at=timezone.now() if released else None,
-            decision_reason="Test" if released else "",
+            name=f"Test member {number}",
+            organisation=organisation,
         )
 
 
-def grow_agreements(n: int) -> None:
-    """n agreements of 207 (each on a completed Safety Valve enrolment), seen by DfE and 207's finance lead.
-
-    Each with conditions, targets, a contribution grant with payments, and two monitoring reports
-    (one submitted and assessed).
-    """
-    from programmes.models import (
-        Agreement,
-        AgreementCondition,
-        AgreementTarget,
-        Cohort,
-        Grant,
-        MonitoringReport,
-    )
-
-    dfe, lead = _user("dfe.official"), _user("la.207")
-    cohort = Cohort.objects.filter(programme__code="SV").order_by("pk").first()
+def grow_diagnostics(world: World, n: int) -> None:
+    """n more Diagnostics of ours (each on its own DBV enrolment), each with progress and a grant."""
     for _ in range(n):
-        enrolment = _make_enrolment(_la_207(), status="completed", cohort=cohort)
-        agreement = Agreement.objects.create(
-            enrolment=enrolment,
-            signed_on=date(2022, 3, 1),
-            deficit_at_signing=Decimal("10000000.00"),
-            total_contribution=Decimal("5000000.00"),
-        )
-        for number in (1, 2):
-            AgreementCondition.objects.create(
-                agreement=agreement, number=number, text=f"Test condition {number}"
-            )
-        for year, cumulative in ((FinancialYear(2021), "-10000000.00"), (FinancialYear(2022), "0.00")):
-            AgreementTarget.objects.create(
-                agreement=agreement,
-                financial_year=year,
-                in_year_balance=Decimal("1000000.00"),
-                cumulative_balance=Decimal(cumulative),
-            )
-        grant = Grant.objects.create(
-            enrolment=enrolment,
-            kind="sv_contribution",
-            agreement=agreement,
-            amount=agreement.total_contribution,
-            awarded_on=agreement.signed_on,
-            financial_year=FinancialYear.containing(agreement.signed_on),
-            awarded_by=dfe,
-        )
-        _make_payments(grant)
-        now = timezone.now()
-        MonitoringReport.objects.create(
-            agreement=agreement,
-            due_on=date(2022, 6, 30),
-            submitted_at=now,
-            submitted_by=lead,
-            actual_in_year_balance=Decimal("-1000.00"),
-            actual_cumulative_balance=Decimal("-9000000.00"),
-            narrative="Test",
-            assessment="on_track",
-            assessed_at=now,
-            assessed_by=dfe,
-        )
-        MonitoringReport.objects.create(agreement=agreement, due_on=date(2022, 9, 30))
+        _diagnostic_progress(_our_dbv(world), logged_by=world.partner, dfe=world.dfe)
 
 
-def prepare_agreements() -> None:
-    """An agreement of 207, so its finance lead sees some agreements and reports (the demo's are others')."""
-    grow_agreements(1)
-
-
-def grow_grants(n: int) -> None:
-    """n DBV implementation grants of 207 (withdrawn enrolments with both partners), each with payments."""
-    from programmes.models import Cohort, Grant
-
-    tranche_1 = Cohort.objects.get(programme__code="DBV", tranche=1)
+def grow_agreements(world: World, n: int) -> None:
+    """n more agreements of ours (each on its own Safety Valve enrolment), with their reports and instalments."""
     for _ in range(n):
-        enrolment = _make_enrolment(
-            _la_207(),
-            status="withdrawn",
-            cohort=tranche_1,
-            partners=(DeliveryPartner.NEWTON, DeliveryPartner.CIPFA),
-        )
-        grant = Grant.objects.create(
-            enrolment=enrolment,
-            kind="dbv_implementation",
-            amount=Decimal("1000000.00"),
-            awarded_on=date(2023, 6, 15),
-            financial_year=FinancialYear(2023),
-            awarded_by=_user("dfe.official"),
-        )
-        _make_payments(grant)
+        _our_agreement(world)
 
 
-# --- Deadlines, self-assessments and DSG management plans --------------------------------------
+def grow_deadlines(world: World, n: int) -> None:
+    """n more steering action deadlines of our member, and n stage deadlines of a new Diagnostic of ours."""
+    grow_steering_actions(world, n)
+    _plan_stages(_our_dbv(world), actor=world.partner, count=n)
 
 
-def grow_deadlines(n: int) -> None:
-    """n steering action deadlines owned by the steering member, and n Diagnostic stage deadlines of 207."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from deadlines.models import Deadline
-    from programmes.models import DiagnosticStage
-
-    dfe = _user("dfe.official")
-    for steering_action in grow_steering_actions(n):
-        Deadline.objects.create(
-            kind="steering_action",
-            source_type=ContentType.objects.get_for_model(steering_action),
-            source_id=steering_action.pk,
-            title=f"Steering group action: {steering_action.description}",
-            due_on=steering_action.due_on,
-            owner=steering_action.owner,
-            responsible=dfe,
-        )
-    stage_type = ContentType.objects.get_for_model(DiagnosticStage)
+def grow_self_assessments(world: World, n: int) -> None:
     for _ in range(n):
-        enrolment = _make_enrolment(
-            _la_207(),
-            status="withdrawn",
-            cohort=_dbv_tranche(1),
-            partners=(DeliveryPartner.NEWTON, DeliveryPartner.CIPFA),
-        )
-        stage = _make_diagnostic(enrolment, closed=True).stages.order_by("definition__number").last()
-        Deadline.objects.create(
-            kind="diagnostic_stage",
-            source_type=stage_type,
-            source_id=stage.pk,
-            title="Test: Diagnostic stage",
-            authority=_la_207(),
-            due_on=stage.planned_date,
-            owner_group="delivery_partners",
-            responsible=dfe,
-        )
+        programmes_factories.self_assessment(authority=world.authority, actor=world.lead)
 
 
-def _dbv_tranche(tranche: int):
-    from programmes.models import Cohort
-
-    return Cohort.objects.get(programme__code="DBV", tranche=tranche)
-
-
-def grow_self_assessments(n: int) -> None:
-    from programmes.models import FocusArea, SelfAssessment, SelfAssessmentAnswer
-
-    lead, areas = _user("la.207"), list(FocusArea.objects.order_by("number"))
+def grow_management_plans(world: World, n: int) -> None:
     for _ in range(n):
-        assessment = SelfAssessment.objects.create(
-            authority=_la_207(), submitted_by=lead, submitted_at=timezone.now()
-        )
-        for area in areas:
-            SelfAssessmentAnswer.objects.create(
-                self_assessment=assessment, focus_area=area, rating="amber", answer="Test"
-            )
+        _our_plan(world)
 
 
-def _make_plan(enrolment, *, store_file: bool):
-    from programmes.models import ManagementPlan, ManagementPlanForecast
-
-    plan = ManagementPlan(
-        enrolment=enrolment,
-        submitted_by=_user("la.207"),
-        submitted_at=timezone.now(),
-        review_outcome="accepted",
-        reviewed_by=_user("dfe.official"),
-        reviewed_at=timezone.now(),
-    )
-    if store_file:
-        plan.file.save("plan.pdf", ContentFile(PDF_BYTES), save=False)
-    else:
-        plan.file.name = "management-plans/test/plan.pdf"
-    plan.save()
-    for offset in range(3):
-        ManagementPlanForecast.objects.create(
-            plan=plan,
-            financial_year=FinancialYear(2030 + offset),
-            in_year_balance=Decimal("-1000.00"),
-            cumulative_balance=Decimal("-5000.00"),
-        )
-    return plan
-
-
-def _esfa_enrolment_of_207():
-    from programmes.models import Cohort
-
-    return _make_enrolment(_la_207(), status="completed", cohort=Cohort.objects.get(programme__code="ESFA"))
-
-
-def prepare_management_plans() -> None:
-    """Plans (with their files stored) of 207 and of another authority: the demo has none."""
-    from programmes.models import Cohort
-
-    _make_plan(_esfa_enrolment_of_207(), store_file=True)
-    (other,) = _new_authorities(1)
-    _make_plan(
-        _make_enrolment(other, status="invited", cohort=Cohort.objects.get(programme__code="ESFA")),
-        store_file=True,
-    )
-
-
-def grow_management_plans(n: int) -> None:
-    enrolment = _esfa_enrolment_of_207()
-    for _ in range(n):
-        _make_plan(enrolment, store_file=False)
-
-
-# --- Steering group ----------------------------------------------------------------------------
-
-
-def _group():
-    from steering.models import SteeringGroup
-
-    return SteeringGroup.objects.get()
-
-
-def prepare_steering_papers() -> None:
-    """A paper (its file stored) for the demo meeting: the demo has none."""
-    from steering.models import Meeting, Paper
-
-    paper = Paper(
-        meeting=Meeting.objects.order_by("pk").first(),
-        title="Test paper",
-        uploaded_by=_user("dfe.official"),
-        uploaded_at=timezone.now(),
-    )
-    paper.file.save("paper.pdf", ContentFile(PDF_BYTES), save=False)
-    paper.save()
-
-
-def grow_steering_meetings(n: int) -> None:
-    """n meetings, each with a paper (a stored name only) and an action."""
-    from steering.models import Action, Meeting, Paper
-
-    member, dfe = _user("ssg.member"), _user("dfe.official")
+def grow_steering_meetings(world: World, n: int) -> None:
+    """n meetings, each with a paper and an action of our member."""
     for i in range(n):
-        meeting = Meeting.objects.create(
-            group=_group(), held_on=date(2023, 1, 1) + timedelta(days=i), title="Test"
+        meeting = steering_factories.steering_meeting(
+            actor=world.dfe, held_on=date(2023, 1, 1) + timedelta(days=i)
         )
-        Paper.objects.create(
-            meeting=meeting,
-            title="Test paper",
-            file="steering-papers/test/paper.pdf",
-            uploaded_by=dfe,
-            uploaded_at=timezone.now(),
-        )
-        Action.objects.create(
-            group=_group(), meeting=meeting, description="Test", owner=member, due_on=date(2023, 2, 1)
-        )
+        steering_factories.steering_paper(meeting=meeting, actor=world.dfe)
+        steering_factories.steering_action(owner=world.member, meeting=meeting, actor=world.dfe)
 
 
-def grow_steering_actions(n: int) -> list:
-    """n actions of the steering member (set at the demo meeting)."""
-    from steering.models import Action, Meeting
-
-    meeting, member = Meeting.objects.order_by("pk").first(), _user("ssg.member")
+def grow_steering_actions(world: World, n: int) -> list:
+    """n actions of our member."""
     return [
-        Action.objects.create(
-            group=_group(),
-            meeting=meeting,
-            description="Test action",
-            owner=member,
-            due_on=date(2023, 3, 1) + timedelta(days=i),
+        steering_factories.steering_action(
+            owner=world.member, actor=world.dfe, due_on=date(2024, 3, 1) + timedelta(days=i)
         )
         for i in range(n)
     ]
@@ -574,8 +464,8 @@ class Row:
     """What each role sees of one resource, and how to make and grow its data."""
 
     sees: dict[str, str]
-    grow: Callable[[int], None]
-    prepare: Callable[[], None] | None = None
+    grow: Callable[[World, int], None]
+    prepare: Callable[[World], None] | None = None
     # The in-scope row a write is tried on, (user, view action) -> row; default: the first the user
     # sees. For object rules (a steering member updates only their own actions), return their own.
     write_target: Callable[[User, str], object] | None = None
@@ -583,59 +473,20 @@ class Row:
 
 EVERYONE = dict.fromkeys(ROLES, ALL)
 # Records of one authority: DfE all; partners their assigned DBV authorities'; finance leads their own.
-AUTHORITY_RECORDS = {
-    Role.DFE_OFFICIAL: ALL,
-    Role.DELIVERY_PARTNER: SOME,
-    Role.LA_FINANCE_LEAD: SOME,
-    Role.STEERING_MEMBER: NONE,
-}
+AUTHORITY_RECORDS = {DFE: ALL, PARTNER: SOME, LEAD: SOME, MEMBER: NONE}
 # Records partners do not see (Safety Valve agreements, self-assessments, ESFA plans).
-DFE_AND_OWN_AUTHORITY = {**AUTHORITY_RECORDS, Role.DELIVERY_PARTNER: NONE}
+DFE_AND_OWN_AUTHORITY = {**AUTHORITY_RECORDS, PARTNER: NONE}
 # The steering group's work: for DfE and the group's members.
-STEERING_GROUP_WORK = {
-    Role.DFE_OFFICIAL: ALL,
-    Role.DELIVERY_PARTNER: NONE,
-    Role.LA_FINANCE_LEAD: NONE,
-    Role.STEERING_MEMBER: ALL,
-}
+STEERING_GROUP_WORK = {DFE: ALL, PARTNER: NONE, LEAD: NONE, MEMBER: ALL}
 
 MATRIX: dict[str, Row] = {
-    "authority": Row(
-        sees={
-            Role.DFE_OFFICIAL: ALL,
-            Role.DELIVERY_PARTNER: SOME,
-            Role.LA_FINANCE_LEAD: SOME,
-            Role.STEERING_MEMBER: NONE,
-        },
-        grow=grow_authorities,
-    ),
+    "authority": Row(sees=AUTHORITY_RECORDS, grow=grow_authorities, prepare=prepare_enrolments),
     "programme": Row(sees=EVERYONE, grow=grow_programmes),
     "cohort": Row(sees=EVERYONE, grow=grow_cohorts),
-    "enrolment": Row(
-        sees={
-            Role.DFE_OFFICIAL: ALL,
-            Role.DELIVERY_PARTNER: SOME,
-            Role.LA_FINANCE_LEAD: SOME,
-            Role.STEERING_MEMBER: NONE,
-        },
-        grow=grow_enrolments,
-    ),
-    "dsg-return": Row(
-        sees={
-            Role.DFE_OFFICIAL: ALL,
-            Role.DELIVERY_PARTNER: SOME,
-            Role.LA_FINANCE_LEAD: SOME,
-            Role.STEERING_MEMBER: NONE,
-        },
-        grow=grow_dsg_returns,
-    ),
+    "enrolment": Row(sees=AUTHORITY_RECORDS, grow=grow_enrolments, prepare=prepare_enrolments),
+    "dsg-return": Row(sees=AUTHORITY_RECORDS, grow=grow_dsg_returns, prepare=prepare_dsg_returns),
     "tiering-proposal": Row(
-        sees={
-            Role.DFE_OFFICIAL: ALL,
-            Role.DELIVERY_PARTNER: NONE,
-            Role.LA_FINANCE_LEAD: NONE,
-            Role.STEERING_MEMBER: NONE,
-        },
+        sees={DFE: ALL, PARTNER: NONE, LEAD: NONE, MEMBER: NONE},
         grow=grow_tiering_proposals,
         prepare=prepare_tiering_proposal,
     ),
@@ -646,19 +497,22 @@ MATRIX: dict[str, Row] = {
     "training-session": Row(sees=AUTHORITY_RECORDS, grow=grow_diagnostics, prepare=prepare_diagnostics),
     "agreement": Row(sees=DFE_AND_OWN_AUTHORITY, grow=grow_agreements, prepare=prepare_agreements),
     "monitoring-report": Row(sees=DFE_AND_OWN_AUTHORITY, grow=grow_agreements, prepare=prepare_agreements),
-    "grant": Row(sees=AUTHORITY_RECORDS, grow=grow_grants),
-    "payment": Row(sees=AUTHORITY_RECORDS, grow=grow_grants),
-    "deadline": Row(sees={**AUTHORITY_RECORDS, Role.STEERING_MEMBER: SOME}, grow=grow_deadlines),
-    "self-assessment": Row(sees=DFE_AND_OWN_AUTHORITY, grow=grow_self_assessments),
+    "grant": Row(sees=AUTHORITY_RECORDS, grow=grow_diagnostics, prepare=prepare_diagnostics),
+    "payment": Row(sees=AUTHORITY_RECORDS, grow=grow_diagnostics, prepare=prepare_diagnostics),
+    "deadline": Row(sees={**AUTHORITY_RECORDS, MEMBER: SOME}, grow=grow_deadlines, prepare=prepare_deadlines),
+    "self-assessment": Row(
+        sees=DFE_AND_OWN_AUTHORITY, grow=grow_self_assessments, prepare=prepare_self_assessments
+    ),
     "management-plan": Row(
         sees=DFE_AND_OWN_AUTHORITY, grow=grow_management_plans, prepare=prepare_management_plans
     ),
-    "steering-meeting": Row(sees=STEERING_GROUP_WORK, grow=grow_steering_meetings),
-    "steering-paper": Row(
-        sees=STEERING_GROUP_WORK, grow=grow_steering_meetings, prepare=prepare_steering_papers
-    ),
+    "steering-meeting": Row(sees=STEERING_GROUP_WORK, grow=grow_steering_meetings, prepare=prepare_steering),
+    "steering-paper": Row(sees=STEERING_GROUP_WORK, grow=grow_steering_meetings, prepare=prepare_steering),
     "steering-action": Row(
-        sees=STEERING_GROUP_WORK, grow=grow_steering_actions, write_target=own_steering_action
+        sees=STEERING_GROUP_WORK,
+        grow=grow_steering_actions,
+        prepare=prepare_steering,
+        write_target=own_steering_action,
     ),
 }
 

@@ -399,6 +399,21 @@ def test_every_admin_list_opens_for_a_dfe_official_and_for_no_one_else(
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
+def _a_row_made_through_its_service(label: str):
+    """A Payment, MonitoringReport, DiagnosticStage or steering Action, made through its service."""
+    from programmes.factories import dbv_enrolment, sv_agreement
+    from steering.factories import steering_action
+
+    if label in ("programmes.Payment", "programmes.MonitoringReport"):
+        agreement = sv_agreement()
+        if label == "programmes.Payment":
+            return agreement.contribution.payments.first()
+        return agreement.monitoring_reports.first()
+    if label == "programmes.DiagnosticStage":
+        return dbv_enrolment().diagnostic.stages.first()
+    return steering_action()
+
+
 @pytest.mark.parametrize(
     "label",
     ["programmes.Payment", "programmes.MonitoringReport", "programmes.DiagnosticStage", "steering.Action"],
@@ -410,7 +425,8 @@ def test_records_with_a_service_cannot_be_added_or_changed_in_the_admin(admin_cl
     assert (
         admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/").status_code == 403
     )
-    row = model.objects.first()
+    row = _a_row_made_through_its_service(label)
+    assert isinstance(row, model)
     response = admin_client.post(
         f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/", {}
     )

@@ -8,10 +8,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from authorities.factories import FinanceLeadFactory
+from authorities.models import LocalAuthority
 from deadlines.models import Deadline, DeadlineKind, OwnerGroup
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.financial_year import FinancialYear
-from portal.models import User
+from programmes.factories import monitoring_report_assessed, monitoring_report_submitted, sv_agreement
 from programmes.models import (
     Agreement,
     Assessment,
@@ -50,20 +52,21 @@ def sv_enrolment(la_code: str) -> Enrolment:
     return Enrolment.objects.get(authority__la_code=la_code, cohort__programme__code="SV")
 
 
-# Surrey (936) and Salford (355): 2021-22 Safety Valve authorities the demo agreements leave alone.
+# Surrey (936) and Salford (355): 2021-22 Safety Valve authorities in the reference data, with no agreement.
 @pytest.fixture
 def surrey():
     return sv_enrolment("936")
 
 
 @pytest.fixture
-def surrey_lead():
-    return User.objects.get(username="la.936")
+def surrey_lead(surrey):
+    return FinanceLeadFactory(authority=surrey.authority)
 
 
 @pytest.fixture
 def salford_lead():
-    return User.objects.get(username="la.355")
+    """The finance lead of another Safety Valve authority."""
+    return FinanceLeadFactory(authority=LocalAuthority.objects.get(la_code="355"))
 
 
 def terms(**overrides) -> dict:
@@ -92,7 +95,7 @@ def terms(**overrides) -> dict:
 
 @pytest.fixture
 def agreement(dfe_official, surrey):
-    return agreement_create(actor=dfe_official, enrolment=surrey, **terms())
+    return sv_agreement(enrolment=surrey, actor=dfe_official, **terms())
 
 
 def report_due(agreement: Agreement, due_on: date) -> MonitoringReport:
@@ -108,18 +111,25 @@ def deadline_of(record) -> Deadline | None:
 
 
 def submit(report, *, actor, cumulative="-50000000.00"):
-    return monitoring_report_submit(
+    return monitoring_report_submitted(
+        report,
         actor=actor,
-        report=report,
-        actual_in_year_balance=Decimal("-3000000.00"),
-        actual_cumulative_balance=Decimal(cumulative),
+        actual_in_year_balance="-3000000.00",
+        actual_cumulative_balance=cumulative,
         narrative="Placements in independent schools fell by 12.",
     )
 
 
 def submitted_and_assessed(report, *, lead, dfe, assessment, notes="Behind the plan."):
-    submit(report, actor=lead)
-    return monitoring_report_assess(actor=dfe, report=report, assessment=assessment, notes=notes)
+    return monitoring_report_assessed(
+        report,
+        lead=lead,
+        actor=dfe,
+        assessment=assessment,
+        notes=notes,
+        actual_in_year_balance="-3000000.00",
+        actual_cumulative_balance="-50000000.00",
+    )
 
 
 # --- Making an agreement --------------------------------------------------------------------
@@ -331,16 +341,16 @@ def test_the_authoritys_finance_lead_submits_a_monitoring_report(agreement, surr
 @pytest.mark.parametrize(
     "who, refusal",
     [
-        ("la.355", Http404),  # the finance lead of another authority
-        ("newton.partner", Http404),
-        ("ssg.member", Http404),
-        ("dfe.official", PermissionDenied),
+        ("salford_lead", Http404),  # the finance lead of another authority
+        ("newton_partner", Http404),
+        ("steering_member", Http404),
+        ("dfe_official", PermissionDenied),
     ],
 )
-def test_only_the_authoritys_finance_lead_may_submit_its_report(agreement, who, refusal):
+def test_only_the_authoritys_finance_lead_may_submit_its_report(request, agreement, who, refusal):
     report = report_due(agreement, date(2022, 6, 15))
     with pytest.raises(refusal):
-        submit(report, actor=User.objects.get(username=who))
+        submit(report, actor=request.getfixturevalue(who))
     report.refresh_from_db()
     assert report.submitted_at is None
 
@@ -384,17 +394,17 @@ def test_a_report_can_be_resubmitted_until_it_is_assessed_but_not_after(agreemen
 @pytest.mark.parametrize(
     "who, refusal",
     [
-        ("la.936", PermissionDenied),  # the authority's own finance lead sees it but may not assess it
-        ("la.355", Http404),
-        ("newton.partner", Http404),
-        ("ssg.member", Http404),
+        ("surrey_lead", PermissionDenied),  # the authority's own finance lead sees it but may not assess it
+        ("salford_lead", Http404),
+        ("newton_partner", Http404),
+        ("steering_member", Http404),
     ],
 )
-def test_only_dfe_assesses_a_monitoring_report(agreement, surrey_lead, who, refusal):
+def test_only_dfe_assesses_a_monitoring_report(request, agreement, surrey_lead, who, refusal):
     report = submit(report_due(agreement, date(2022, 6, 15)), actor=surrey_lead)
     with pytest.raises(refusal):
         monitoring_report_assess(
-            actor=User.objects.get(username=who), report=report, assessment=Assessment.ON_TRACK, notes=""
+            actor=request.getfixturevalue(who), report=report, assessment=Assessment.ON_TRACK, notes=""
         )
     report.refresh_from_db()
     assert report.assessment == ""
@@ -581,14 +591,14 @@ def test_every_write_leaves_history_naming_its_actor(agreement, surrey_lead, dfe
 @pytest.mark.parametrize(
     "who, refusal",
     [
-        ("la.936", PermissionDenied),  # sees their own instalments, may not decide them
-        ("la.355", Http404),
-        ("newton.partner", Http404),  # partners see DBV grants only
-        ("ssg.member", Http404),
+        ("surrey_lead", PermissionDenied),  # sees their own instalments, may not decide them
+        ("salford_lead", Http404),
+        ("newton_partner", Http404),  # partners see DBV grants only
+        ("steering_member", Http404),
     ],
 )
-def test_only_dfe_decides_or_reschedules_instalments(agreement, who, refusal):
-    user = User.objects.get(username=who)
+def test_only_dfe_decides_or_reschedules_instalments(request, agreement, who, refusal):
+    user = request.getfixturevalue(who)
     instalment = payment(agreement, 1)
     with pytest.raises(refusal):
         payment_release(actor=user, payment=instalment, reason="Why not.")
@@ -599,11 +609,11 @@ def test_only_dfe_decides_or_reschedules_instalments(agreement, who, refusal):
     assert Payment.objects.get(pk=instalment.pk).status == PaymentStatus.SCHEDULED
 
 
-@pytest.mark.parametrize("who", ["la.936", "la.355", "newton.partner", "ssg.member"])
-def test_only_dfe_adds_reschedules_or_deletes_monitoring_reports(agreement, who):
-    user = User.objects.get(username=who)
+@pytest.mark.parametrize("who", ["surrey_lead", "salford_lead", "newton_partner", "steering_member"])
+def test_only_dfe_adds_reschedules_or_deletes_monitoring_reports(request, agreement, who):
+    user = request.getfixturevalue(who)
     report = report_due(agreement, date(2022, 6, 15))
-    refusal = PermissionDenied if who == "la.936" else Http404
+    refusal = PermissionDenied if who == "surrey_lead" else Http404
     with pytest.raises(refusal):
         monitoring_report_add(actor=user, agreement=agreement, due_on=date(2025, 6, 15))
     with pytest.raises(refusal):
@@ -732,10 +742,10 @@ def test_a_finance_lead_sees_their_own_agreement_and_no_other(agreement, surrey_
         agreement_detail(user=salford_lead, pk=agreement.pk)
 
 
-@pytest.mark.parametrize("who", ["newton.partner", "ssg.member"])
-def test_partners_and_steering_members_see_no_agreement(agreement, who):
+@pytest.mark.parametrize("who", ["newton_partner", "steering_member"])
+def test_partners_and_steering_members_see_no_agreement(request, agreement, who):
     with pytest.raises(Http404):
-        agreement_detail(user=User.objects.get(username=who), pk=agreement.pk)
+        agreement_detail(user=request.getfixturevalue(who), pk=agreement.pk)
 
 
 def test_targets_against_actuals_use_the_latest_submitted_report_of_each_year(agreement, surrey_lead):
@@ -752,40 +762,3 @@ def test_targets_against_actuals_use_the_latest_submitted_report_of_each_year(ag
     assert rows[FY(2023)].cumulative_difference == Decimal("1000000.00")
     assert rows[FY(2023)].missed is False
     assert rows[FY(2024)].report is None
-
-
-# --- Demo data ------------------------------------------------------------------------------
-
-
-def test_the_demo_seed_makes_three_agreements_and_a_dbv_grant_once(db):
-    from demo import agreements as demo_agreements
-    from programmes.models import Grant
-
-    system = User.objects.system_user()
-    demo_agreements.seed(actor=system)
-    counts = {
-        model: (model.objects.count(), model.history.count())
-        for model in (Agreement, MonitoringReport, Payment, Grant, Deadline)
-    }
-    assert demo_agreements.seed(actor=system) == 0
-    assert {
-        model: (model.objects.count(), model.history.count())
-        for model in (Agreement, MonitoringReport, Payment, Grant, Deadline)
-    } == counts
-
-    demo = Agreement.objects.filter(is_demo=True, enrolment__authority__la_code__in=["838", "382", "816"])
-    assert demo.count() == 3
-    assert not demo.exclude(published_url="").exists()
-    york = demo.get(enrolment__authority__la_code="816")
-    assert Payment.objects.filter(grant__agreement=york, status=PaymentStatus.WITHHELD).count() == 1
-    assert latest_assessment(york) == Assessment.OFF_TRACK
-    assert Payment.objects.filter(grant__agreement__in=demo, status=PaymentStatus.RELEASED).count() == 8
-    assert (
-        MonitoringReport.objects.filter(agreement__in=demo, is_demo=True, assessed_at__isnull=False).count()
-        == 11
-    )
-    assert Grant.objects.filter(kind=GrantKind.DBV_IMPLEMENTATION, is_demo=True).count() == 1
-
-
-def latest_assessment(agreement):
-    return agreement.monitoring_reports.exclude(assessment="").order_by("-due_on").first().assessment

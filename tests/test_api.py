@@ -12,9 +12,9 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from authorities.factories import FinanceLeadFactory
 from authorities.models import DsgFigure, FigureSource, LocalAuthority
 from portal.financial_year import FinancialYear
-from portal.models import User
 from programmes.api.enrolments import EnrolmentViewSet
 from programmes.models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, ProposalStatus, Tier
 from programmes.services.enrolment import TRANSITIONS, allowed_transitions
@@ -52,38 +52,41 @@ def free_authorities():
 # --- Tokens and me -----------------------------------------------------------------------------
 
 
-def test_a_token_is_obtained_with_username_and_password_and_authenticates(dfe_official, demo_password):
+def test_a_token_is_obtained_with_username_and_password_and_authenticates(dfe_official, test_password):
     api = APIClient()
-    response = api.post(f"{API}/auth/token/", {"username": "dfe.official", "password": demo_password})
+    credentials = {"username": dfe_official.username, "password": test_password}
+    response = api.post(f"{API}/auth/token/", credentials)
     assert response.status_code == 200
     token = response.json()["token"]
     assert Token.objects.get(user=dfe_official).key == token
-    again = api.post(f"{API}/auth/token/", {"username": "dfe.official", "password": demo_password})
+    again = api.post(f"{API}/auth/token/", credentials)
     assert again.json()["token"] == token
 
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert api.get(f"{API}/me/").json()["username"] == "dfe.official"
+    assert api.get(f"{API}/me/").json()["username"] == dfe_official.username
 
 
-def test_a_wrong_password_gets_no_token(demo_password):
-    response = APIClient().post(f"{API}/auth/token/", {"username": "dfe.official", "password": "wrong"})
+def test_a_wrong_password_gets_no_token(dfe_official):
+    response = APIClient().post(
+        f"{API}/auth/token/", {"username": dfe_official.username, "password": "wrong"}
+    )
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == "invalid"
     assert "Unable to sign in" in error["message"]
-    assert not Token.objects.filter(user__username="dfe.official").exists()
+    assert not Token.objects.filter(user=dfe_official).exists()
 
 
-def test_missing_credentials_are_field_errors():
-    response = APIClient().post(f"{API}/auth/token/", {"username": "dfe.official"})
+def test_missing_credentials_are_field_errors(dfe_official):
+    response = APIClient().post(f"{API}/auth/token/", {"username": dfe_official.username})
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["password"]
 
 
-def test_a_revoked_token_answers_401(dfe_api):
+def test_a_revoked_token_answers_401(dfe_api, dfe_official):
     assert dfe_api.get(f"{API}/me/").status_code == 200
     assert dfe_api.delete(f"{API}/auth/token/").status_code == 204
-    assert not Token.objects.filter(user__username="dfe.official").exists()
+    assert not Token.objects.filter(user=dfe_official).exists()
     response = dfe_api.get(f"{API}/me/")
     assert response.status_code == 401
     assert error_of(response)["code"] == "authentication_failed"
@@ -105,19 +108,25 @@ def test_a_session_works_too_and_its_writes_need_the_csrf_token(dfe_official):
     assert "CSRF" in error_of(response)["message"]
 
 
+@pytest.fixture
+def dorset_finance_lead(db):
+    return FinanceLeadFactory(authority=LocalAuthority.objects.get(la_code="838"))
+
+
 @pytest.mark.parametrize(
-    ("username", "expected"),
+    ("person", "expected"),
     [
-        ("dfe.official", {"role": "dfe_official", "organisation": None, "authority": None}),
-        ("newton.partner", {"role": "delivery_partner", "organisation": "newton", "authority": None}),
-        ("la.207", {"role": "la_finance_lead", "organisation": None, "authority": "207"}),
-        ("la.838", {"role": "la_finance_lead", "organisation": None, "authority": "838"}),
-        ("ssg.member", {"role": "steering_member", "organisation": None, "authority": None}),
+        ("dfe_official", {"role": "dfe_official", "organisation": None, "authority": None}),
+        ("newton_partner", {"role": "delivery_partner", "organisation": "newton", "authority": None}),
+        ("finance_lead", {"role": "la_finance_lead", "organisation": None, "authority": "207"}),
+        ("dorset_finance_lead", {"role": "la_finance_lead", "organisation": None, "authority": "838"}),
+        ("steering_member", {"role": "steering_member", "organisation": None, "authority": None}),
     ],
 )
-def test_me_tells_each_role_who_they_are(api_for, username, expected):
-    body = api_for(User.objects.get(username=username)).get(f"{API}/me/").json()
-    assert body["username"] == username
+def test_me_tells_each_role_who_they_are(request, api_for, person, expected):
+    user = request.getfixturevalue(person)
+    body = api_for(user).get(f"{API}/me/").json()
+    assert body["username"] == user.username
     assert {key: body[key] for key in expected} == expected
 
 
@@ -139,7 +148,7 @@ def test_inviting_and_moving_an_enrolment_records_the_api_user(dfe_api, dfe_offi
         "invited",
     )
     assert body["allowed_transitions"] == ["accept", "decline", "withdraw"]
-    assert body["transitions"][0]["actor"] == "dfe.official"
+    assert body["transitions"][0]["actor"] == dfe_official.username
 
     for name, status in (("accept", "accepted"), ("activate", "active"), ("complete", "completed")):
         response = dfe_api.post(f"{API}/enrolments/{body['id']}/{name}/", {})
@@ -245,7 +254,7 @@ def test_a_finance_lead_sees_no_link_to_another_authoritys_enrolment(
 ):
     """`replaces` and `replaced_by` name only enrolments the caller may see."""
     first, second = free_authorities[:2]
-    finance_lead = User.objects.create(username="la.second", role="la_finance_lead", authority=second)
+    finance_lead = FinanceLeadFactory(authority=second)
     dfe_api = api_for(dfe_official)
     old = dfe_api.post(f"{API}/enrolments/", {"authority": first.la_code, "cohort": esfa.pk}).json()["id"]
     dfe_api.post(f"{API}/enrolments/{old}/withdraw/", {"reason": "Opted out"})
@@ -483,14 +492,14 @@ def test_callers_are_throttled_with_the_same_error_shape(dfe_api, settings):
     assert [anonymous.get(f"{API}/schema/").status_code for _ in range(3)] == [200, 200, 429]
 
 
-def test_token_requests_are_throttled_by_address(settings, demo_password):
+def test_token_requests_are_throttled_by_address(settings, dfe_official):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100/minute", "user": "100/minute", "token": "2/minute"},
     }
     api = APIClient()
     statuses = [
-        api.post(f"{API}/auth/token/", {"username": "dfe.official", "password": "guess"}).status_code
+        api.post(f"{API}/auth/token/", {"username": dfe_official.username, "password": "guess"}).status_code
         for _ in range(3)
     ]
     assert statuses == [400, 400, 429]

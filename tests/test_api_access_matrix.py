@@ -8,8 +8,10 @@ LA finance lead, steering group member):
 - every write route (create, update, delete, transitions, actions), with its own method: a role
   without the policy right is refused, 403 on a row it may see, 404 on one it may not, 403 on the
   collection; a role with the right is not refused.
-The rows and what each role sees come from tests/api_matrix.py, which must have a row for every
-registered resource.
+Which role may do which write is SPEC §2 as written out in tests/api_matrix.py (MAY, and WRITES for
+the permission each route needs), never read from the access policy under test. The rows and what
+each role sees come from tests/api_matrix.py too, which must have a row for every registered resource;
+the records and the four people are made per test by factories and services (a World), at FROZEN_AT.
 """
 
 from __future__ import annotations
@@ -17,13 +19,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from config.api_urls import router
 from portal import access
 from portal.models import User
 from tests.api_client import api_client_for
-from tests.api_matrix import ALL, MATRIX, NON_RESOURCE_URL_NAMES, NONE, ROLE_USERS, ROLES, SOME
+from tests.api_matrix import (
+    ALL,
+    FROZEN_AT,
+    MATRIX,
+    NON_RESOURCE_URL_NAMES,
+    NONE,
+    ROLES,
+    SOME,
+    WRITES,
+    World,
+    make_world,
+    may,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +73,9 @@ def _routes():
                 yield basename, viewset, route, method, action
 
 
-def _role_can(role: str, policy_action) -> bool:
-    return access.can(User(role=role, is_active=True), policy_action)
-
-
 def _cases() -> list[Case]:
     cases = []
-    for basename, viewset, route, method, action in _routes():
+    for basename, _viewset, route, method, action in _routes():
         row = MATRIX.get(basename)
         if row is None:
             continue  # reported by test_every_registered_resource_has_a_matrix_row
@@ -86,8 +97,7 @@ def _cases() -> list[Case]:
                 if sees != ALL:
                     cases.append(Case(kind="detail", role=role, target="out", expect=404, **common))
             else:
-                policy_action = viewset.required_actions.get(action)
-                allowed = policy_action is not None and _role_can(role, policy_action)
+                allowed = may(role, WRITES.get((basename, action)))
                 if not route.detail:
                     cases.append(Case(kind="write", role=role, expect=0 if allowed else 403, **common))
                     continue
@@ -104,6 +114,13 @@ CASES = _cases()
 
 
 # --- Fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The four people and the records' authority, at a fixed moment (the records' dates are before it)."""
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield make_world()
 
 
 def _viewset(basename):
@@ -155,13 +172,27 @@ def test_every_registered_resource_has_a_matrix_row():
     assert not missing, f"add a row to tests/api_matrix.py for: {', '.join(missing)}"
 
 
-def test_every_write_route_declares_its_policy_action():
-    undeclared = [
-        f"{basename}.{action}"
-        for basename, viewset, _route, method, action in _routes()
-        if method not in SAFE and action not in getattr(viewset, "required_actions", {})
-    ]
-    assert not undeclared, f"writes without required_actions (refused to everyone): {undeclared}"
+def test_every_write_route_needs_the_permission_the_spec_gives_it():
+    """Each write route declares (in `required_actions`) the permission WRITES names for it, and
+    WRITES names no route the API does not have."""
+    routes = {
+        (basename, action): viewset
+        for basename, viewset, _r, method, action in _routes()
+        if method not in SAFE
+    }
+    unlisted = sorted(f"{basename}.{action}" for basename, action in routes.keys() - WRITES.keys())
+    assert not unlisted, f"write routes missing from WRITES in tests/api_matrix.py: {unlisted}"
+    gone = sorted(f"{basename}.{action}" for basename, action in WRITES.keys() - routes.keys())
+    assert not gone, f"WRITES lists routes the API does not have: {gone}"
+    wrong = {
+        f"{basename}.{action}": (
+            getattr(viewset, "required_actions", {}).get(action),
+            WRITES[basename, action],
+        )
+        for (basename, action), viewset in routes.items()
+        if getattr(viewset, "required_actions", {}).get(action) != WRITES[basename, action]
+    }
+    assert not wrong, f"route: (declared, written in WRITES): {wrong}"
 
 
 def test_every_api_url_is_a_registered_resource_or_a_known_view():
@@ -188,11 +219,11 @@ def test_the_matrix_covers_every_role_and_route():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
-def test_endpoint_by_role(case: Case):
+def test_endpoint_by_role(case: Case, world: World):
     row = MATRIX[case.basename]
     if row.prepare:
-        row.prepare()
-    user = User.objects.get(username=ROLE_USERS[case.role])
+        row.prepare(world)
+    user = world.user(case.role)
     client = api_client_for(user)
     url_kwarg, key, attribute = _lookup(case.basename)
 
@@ -242,7 +273,8 @@ def _check_write(case: Case, response) -> None:
 
 def _assert_same_as_absent(client, case, url_kwarg, response, method="get") -> None:
     """An out-of-scope record answers exactly as one that does not exist."""
-    absent = "999" if url_kwarg == "la_code" else "ZZZ" if url_kwarg == "code" else "987654321"
+    # "099": no real authority's code, nor one LocalAuthorityFactory gives.
+    absent = "099" if url_kwarg == "la_code" else "ZZZ" if url_kwarg == "code" else "987654321"
     absent_url = reverse(f"api:{case.url_name}", kwargs={url_kwarg: absent})
     absent_response = (
         client.get(absent_url) if method in SAFE else getattr(client, method)(absent_url, {}, format="json")

@@ -10,7 +10,7 @@ behaviours, and the query counts of the reads that are not router resources.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,15 +19,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from authorities.factories import FinanceLeadFactory, LocalAuthorityFactory
 from authorities.models import DsgFigure, LocalAuthority
 from deadlines.models import Deadline, DeadlineKind
 from deadlines.selectors import deadlines_owned_by
 from portal.financial_year import FinancialYear
-from portal.models import User
-from portal.roles import Role
+from programmes.factories import (
+    closed_dbv_diagnostic,
+    dbv_grant,
+    dbv_training_session,
+    esfa_enrolment,
+    monitoring_report_assessed,
+    past_grants,
+    sv_agreement,
+)
 from programmes.models import (
     Agreement,
-    Cohort,
+    Assessment,
     Diagnostic,
     DiagnosticStage,
     Enrolment,
@@ -44,10 +52,10 @@ from programmes.selectors.diagnostic import training_feedback_share
 from programmes.selectors.grants import national_grant_totals
 from programmes.selectors.trajectory import authority_trajectory
 from programmes.services.diagnostic import diagnostic_stage_update
-from programmes.services.enrolment import enrolment_invite
 from programmes.services.management_plan import plan_years
-from tests.api_client import api_as, error_of
-from tests.api_matrix import PDF_BYTES, grow_agreements, grow_diagnostics, grow_grants
+from steering.factories import steering_action
+from tests.api_client import api_client_for, error_of
+from tests.api_matrix import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +71,23 @@ def queries_of(client, url, params=None) -> tuple[int, dict]:
         response = client.get(url, params or {})
     assert response.status_code == 200, response.content
     return len(queries), response.json()
+
+
+def _sv_enrolment(la_code: str) -> Enrolment:
+    """A Safety Valve 2021-22 enrolment of the reference data (active, without an agreement)."""
+    return Enrolment.objects.get(authority__la_code=la_code, cohort__programme__code="SV")
+
+
+@pytest.fixture
+def dorset_lead(db):
+    return FinanceLeadFactory(authority=LocalAuthority.objects.get(la_code="838"))
+
+
+@pytest.fixture
+def dorset_agreement(dfe_official):
+    """Dorset's (838) agreement, signed 15 March 2022: £40m from DfE in four instalments, none decided
+    yet, and quarterly monitoring reports from June 2022, none submitted yet (programmes.factories)."""
+    return sv_agreement(enrolment=_sv_enrolment("838"), actor=dfe_official)
 
 
 # --- Diagnostics -------------------------------------------------------------------------------
@@ -86,9 +111,9 @@ def _not_started_stage(number: int = 12) -> DiagnosticStage:
     )
 
 
-def test_a_partner_logs_a_stage_and_its_history_names_them():
+def test_a_partner_logs_a_stage_and_its_history_names_them(newton_partner):
     stage = _stage("207", 5)
-    response = api_as("newton.partner").patch(
+    response = api_client_for(newton_partner).patch(
         f"{API}/diagnostic-stages/{stage.pk}/",
         {"status": "in_progress", "planned_date": "2030-01-15", "notes": "  Booked  "},
     )
@@ -101,25 +126,29 @@ def test_a_partner_logs_a_stage_and_its_history_names_them():
         "2030-01-15",
         "Booked",
     )
-    assert body["logged_by"] == "newton.partner"
+    assert body["logged_by"] == newton_partner.username
     stage.refresh_from_db()
-    assert last_actor(stage).username == "newton.partner"
+    assert last_actor(stage) == newton_partner
     deadline = stage.deadlines.get()
     assert (deadline.due_on, deadline.is_open) == (date(2030, 1, 15), True)
 
     # Left out keeps its value; null clears a date.
-    response = api_as("newton.partner").patch(f"{API}/diagnostic-stages/{stage.pk}/", {"planned_date": None})
+    response = api_client_for(newton_partner).patch(
+        f"{API}/diagnostic-stages/{stage.pk}/", {"planned_date": None}
+    )
     assert response.json()["planned_date"] is None
     assert response.json()["status"] == "in_progress"
     assert not stage.deadlines.exists()
 
 
-def test_a_complete_stage_needs_its_actual_date_a_field_error():
+def test_a_complete_stage_needs_its_actual_date_a_field_error(dfe_official):
     stage = _not_started_stage()
-    response = api_as("dfe.official").patch(f"{API}/diagnostic-stages/{stage.pk}/", {"status": "complete"})
+    response = api_client_for(dfe_official).patch(
+        f"{API}/diagnostic-stages/{stage.pk}/", {"status": "complete"}
+    )
     error = error_of(response, 400)
     assert (error["code"], list(error["fields"])) == ("invalid", ["actual_date"])
-    response = api_as("dfe.official").patch(
+    response = api_client_for(dfe_official).patch(
         f"{API}/diagnostic-stages/{stage.pk}/", {"status": "complete", "actual_date": "2999-01-01"}
     )
     assert list(error_of(response, 400)["fields"]) == ["actual_date"]
@@ -127,9 +156,9 @@ def test_a_complete_stage_needs_its_actual_date_a_field_error():
     assert stage.status != StageStatus.COMPLETE
 
 
-def test_a_stage_update_must_say_something_and_in_the_right_types():
+def test_a_stage_update_must_say_something_and_in_the_right_types(newton_partner):
     stage = _stage("207", 7)
-    client = api_as("newton.partner")
+    client = api_client_for(newton_partner)
     assert (
         "Give what to log"
         in error_of(client.patch(f"{API}/diagnostic-stages/{stage.pk}/", {}), 400)["message"]
@@ -140,9 +169,9 @@ def test_a_stage_update_must_say_something_and_in_the_right_types():
     assert set(error_of(response, 400)["fields"]) == {"status", "planned_date"}
 
 
-def test_a_finance_lead_sees_their_stages_but_may_not_log_them():
+def test_a_finance_lead_sees_their_stages_but_may_not_log_them(finance_lead):
     own, other = _stage("207", 3), _stage("304", 3)
-    client = api_as("la.207")
+    client = api_client_for(finance_lead)
     assert client.get(f"{API}/diagnostic-stages/{own.pk}/").status_code == 200
     assert error_of(client.patch(f"{API}/diagnostic-stages/{own.pk}/", {"notes": "x"}), 403)["code"] == (
         "permission_denied"
@@ -152,19 +181,18 @@ def test_a_finance_lead_sees_their_stages_but_may_not_log_them():
     )
 
 
-def test_a_closed_diagnostic_no_longer_changes():
-    grow_diagnostics(1)
-    stage = DiagnosticStage.objects.filter(diagnostic__closed_at__isnull=False).order_by("-pk").first()
+def test_a_closed_diagnostic_no_longer_changes(dfe_official):
+    stage = closed_dbv_diagnostic(actor=dfe_official).stages.order_by("-pk").first()
     error = error_of(
-        api_as("dfe.official").patch(f"{API}/diagnostic-stages/{stage.pk}/", {"notes": "x"}), 409
+        api_client_for(dfe_official).patch(f"{API}/diagnostic-stages/{stage.pk}/", {"notes": "x"}), 409
     )
     assert "closed" in error["message"]
     assert error["allowed_transitions"] == []
 
 
-def test_planning_the_completion_flags_a_diagnostic_planned_after_the_programme_date():
+def test_planning_the_completion_flags_a_diagnostic_planned_after_the_programme_date(newton_partner):
     diagnostic = Diagnostic.objects.get(enrolment__authority__la_code="207", closed_at__isnull=True)
-    client = api_as("newton.partner")
+    client = api_client_for(newton_partner)
     response = client.post(f"{API}/diagnostics/{diagnostic.pk}/plan/", {"planned_completion": "2024-02-01"})
     assert response.status_code == 200, response.content
     body = response.json()
@@ -174,24 +202,24 @@ def test_planning_the_completion_flags_a_diagnostic_planned_after_the_programme_
         False,
     )
     assert [stage["number"] for stage in body["stages"]] == list(range(1, 13))
-    assert last_actor(Diagnostic.objects.get(pk=diagnostic.pk)).username == "newton.partner"
+    assert last_actor(Diagnostic.objects.get(pk=diagnostic.pk)) == newton_partner
     late = client.get(f"{API}/diagnostics/", {"planned_after_due": "true"}).json()
     assert diagnostic.pk in {row["id"] for row in late["results"]}
     response = client.post(f"{API}/diagnostics/{diagnostic.pk}/plan/", {"planned_completion": None})
     assert response.json()["planned_after_due"] is False
 
 
-def test_engagements_and_training_sessions_are_recorded_through_the_service():
+def test_engagements_and_training_sessions_are_recorded_through_the_service(newton_partner):
     diagnostic = Diagnostic.objects.get(enrolment__authority__la_code="207", closed_at__isnull=True)
-    client = api_as("newton.partner")
+    client = api_client_for(newton_partner)
     response = client.post(
         f"{API}/engagements/",
         {"diagnostic": diagnostic.pk, "kind": "parent_carer_forum", "held_on": "2023-01-10", "notes": "Met"},
     )
     assert response.status_code == 201, response.content
-    assert (response.json()["authority"], response.json()["logged_by"]) == ("207", "newton.partner")
+    assert (response.json()["authority"], response.json()["logged_by"]) == ("207", newton_partner.username)
     engagement = StakeholderEngagement.objects.get(pk=response.json()["id"])
-    assert last_actor(engagement).username == "newton.partner"
+    assert last_actor(engagement) == newton_partner
 
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = client.post(
@@ -206,7 +234,7 @@ def test_engagements_and_training_sessions_are_recorded_through_the_service():
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["module"], body["responses"], body["poor"]) == (2, 7, 0)
-    assert last_actor(TrainingSession.objects.get(pk=body["id"])).username == "newton.partner"
+    assert last_actor(TrainingSession.objects.get(pk=body["id"])) == newton_partner
 
     response = client.post(
         f"{API}/training-sessions/", {"diagnostic": diagnostic.pk, "module": 2, "held_on": "2023-01-11"}
@@ -218,11 +246,16 @@ def test_engagements_and_training_sessions_are_recorded_through_the_service():
     assert set(error_of(response, 400)["fields"]) == {"diagnostic", "module", "good"}
 
 
-def test_dbv_progress_is_national_for_the_roles_that_may_see_it():
-    expected_share = training_feedback_share(user=User.objects.get(username="dfe.official"))
-    for username in ("dfe.official", "newton.partner", "ssg.member"):
-        response = api_as(username).get(f"{API}/dbv-progress/")
-        assert response.status_code == 200, (username, response.content)
+def test_dbv_progress_is_national_for_the_roles_that_may_see_it(
+    dfe_official, newton_partner, steering_member, finance_lead
+):
+    kensington = Diagnostic.objects.get(enrolment__authority__la_code="207", closed_at__isnull=True)
+    dbv_training_session(kensington, held_on=date(2023, 1, 11), exceptional=2, very_good=5, fair=1)
+    expected_share = training_feedback_share(user=dfe_official)
+    assert expected_share is not None
+    for user in (dfe_official, newton_partner, steering_member):
+        response = api_client_for(user).get(f"{API}/dbv-progress/")
+        assert response.status_code == 200, (user.username, response.content)
         body = response.json()
         assert [tranche["tranche"] for tranche in body["tranches"]] == [1, 2, 3]
         assert len(body["stages"]) == 12
@@ -232,14 +265,19 @@ def test_dbv_progress_is_national_for_the_roles_that_may_see_it():
         assert set(first) == {"number", "not_started", "in_progress", "complete", "blocked"}
         assert Decimal(body["training_feedback_share"]) == expected_share
         assert "Kensington" not in response.content.decode()  # never a single authority
-    assert error_of(api_as("la.207").get(f"{API}/dbv-progress/"), 403)["code"] == "permission_denied"
+    assert (
+        error_of(api_client_for(finance_lead).get(f"{API}/dbv-progress/"), 403)["code"] == "permission_denied"
+    )
 
 
-def test_dbv_progress_answers_in_the_same_number_of_queries_however_many_diagnostics():
-    client = api_as("ssg.member")
-    grow_diagnostics(1)
+def test_dbv_progress_answers_in_the_same_number_of_queries_however_many_diagnostics(
+    dfe_official, steering_member
+):
+    client = api_client_for(steering_member)
+    closed_dbv_diagnostic(actor=dfe_official)
     before, small = queries_of(client, f"{API}/dbv-progress/")
-    grow_diagnostics(6)
+    for _ in range(6):
+        closed_dbv_diagnostic(actor=dfe_official)
     after, large = queries_of(client, f"{API}/dbv-progress/")
     assert after == before
     assert large["tranches"][0]["closed_diagnostics"] == small["tranches"][0]["closed_diagnostics"] + 6
@@ -278,12 +316,12 @@ def _agreement_terms(enrolment: Enrolment) -> dict:
 
 
 def _sv_enrolment_without_agreement() -> Enrolment:
-    return Enrolment.objects.get(authority__la_code="312", cohort__programme__code="SV")
+    return _sv_enrolment("312")
 
 
-def test_dfe_records_an_agreement_with_its_contribution_and_reports():
+def test_dfe_records_an_agreement_with_its_contribution_and_reports(dfe_official):
     enrolment = _sv_enrolment_without_agreement()
-    response = api_as("dfe.official").post(f"{API}/agreements/", _agreement_terms(enrolment))
+    response = api_client_for(dfe_official).post(f"{API}/agreements/", _agreement_terms(enrolment))
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["authority"], body["enrolment"], body["total_contribution"]) == (
@@ -300,31 +338,34 @@ def test_dfe_records_an_agreement_with_its_contribution_and_reports():
     assert [report["status"] for report in body["monitoring_reports"]] == ["due"] * 4
     assert body["withhold_review"] is None
     agreement = Agreement.objects.get(pk=body["id"])
-    assert last_actor(agreement).username == "dfe.official"
+    assert last_actor(agreement) == dfe_official
     grant = Grant.objects.get(agreement=agreement)
-    assert (body["grant"], grant.awarded_by.username) == (grant.pk, "dfe.official")
-    assert api_as("la.312").get(f"{API}/agreements/{agreement.pk}/").status_code == 200
+    assert (body["grant"], grant.awarded_by) == (grant.pk, dfe_official)
+    lead = FinanceLeadFactory(authority=enrolment.authority)
+    assert api_client_for(lead).get(f"{API}/agreements/{agreement.pk}/").status_code == 200
 
 
-def test_an_agreement_whose_instalments_do_not_add_up_is_refused_with_the_field():
+def test_an_agreement_whose_instalments_do_not_add_up_is_refused_with_the_field(dfe_official):
     terms = _agreement_terms(_sv_enrolment_without_agreement())
     terms["instalments"][1]["amount"] = "4000000.00"
-    error = error_of(api_as("dfe.official").post(f"{API}/agreements/", terms), 400)
+    error = error_of(api_client_for(dfe_official).post(f"{API}/agreements/", terms), 400)
     assert list(error["fields"]) == ["instalments"]
     assert "£1,000,000.00 less" in error["message"]
     terms = _agreement_terms(_sv_enrolment_without_agreement())
     terms["targets"][0]["financial_year"] = "2022-24"
     terms["deficit_at_signing"] = 1.005
-    error = error_of(api_as("dfe.official").post(f"{API}/agreements/", terms), 400)
+    error = error_of(api_client_for(dfe_official).post(f"{API}/agreements/", terms), 400)
     assert set(error["fields"]) == {"targets.0.financial_year", "deficit_at_signing"}
     assert not Agreement.objects.filter(enrolment__authority__la_code="312").exists()
 
 
-def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409():
+def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409(
+    dorset_agreement, dorset_lead, dfe_official
+):
     report = MonitoringReport.objects.filter(
         agreement__enrolment__authority__la_code="838", submitted_at__isnull=True
     ).earliest("due_on")
-    lead, dfe = api_as("la.838"), api_as("dfe.official")
+    lead, dfe = api_client_for(dorset_lead), api_client_for(dfe_official)
 
     response = lead.post(
         f"{API}/monitoring-reports/{report.pk}/submit/",
@@ -336,9 +377,13 @@ def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409():
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["status"], body["submitted_by"], body["authority"]) == ("submitted", "la.838", "838")
+    assert (body["status"], body["submitted_by"], body["authority"]) == (
+        "submitted",
+        dorset_lead.username,
+        "838",
+    )
     report.refresh_from_db()
-    assert last_actor(report).username == "la.838"
+    assert last_actor(report) == dorset_lead
 
     error = error_of(
         dfe.post(f"{API}/monitoring-reports/{report.pk}/assess/", {"assessment": "off_track"}), 400
@@ -354,7 +399,7 @@ def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409():
     flagged = body["instalment_for_decision"]
     assert flagged is not None and flagged["status"] == "scheduled"
     report.refresh_from_db()
-    assert last_actor(report).username == "dfe.official"
+    assert last_actor(report) == dfe_official
     review = dfe.get(f"{API}/agreements/{report.agreement_id}/").json()["withhold_review"]
     assert (review["report"], review["payment"]) == (report.pk, flagged["id"])
 
@@ -368,9 +413,9 @@ def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409():
         assert error["allowed_transitions"] == []
 
 
-def test_assessing_a_report_not_yet_submitted_answers_409():
+def test_assessing_a_report_not_yet_submitted_answers_409(dorset_agreement, dfe_official):
     report = MonitoringReport.objects.filter(submitted_at__isnull=True).order_by("pk").first()
-    response = api_as("dfe.official").post(
+    response = api_client_for(dfe_official).post(
         f"{API}/monitoring-reports/{report.pk}/assess/", {"assessment": "on_track"}
     )
     error = error_of(response, 409)
@@ -378,14 +423,16 @@ def test_assessing_a_report_not_yet_submitted_answers_409():
     assert error["allowed_transitions"] == ["submit"]
 
 
-def test_only_the_authoritys_finance_lead_submits_its_report():
+def test_only_the_authoritys_finance_lead_submits_its_report(dorset_agreement, finance_lead, dfe_official):
     report = MonitoringReport.objects.filter(
         agreement__enrolment__authority__la_code="838", submitted_at__isnull=True
     ).earliest("due_on")
     payload = {"actual_in_year_balance": "0.00", "actual_cumulative_balance": "0.00", "narrative": "x"}
-    assert error_of(api_as("la.207").post(f"{API}/monitoring-reports/{report.pk}/submit/", payload), 404)
     assert error_of(
-        api_as("dfe.official").post(f"{API}/monitoring-reports/{report.pk}/submit/", payload), 403
+        api_client_for(finance_lead).post(f"{API}/monitoring-reports/{report.pk}/submit/", payload), 404
+    )
+    assert error_of(
+        api_client_for(dfe_official).post(f"{API}/monitoring-reports/{report.pk}/submit/", payload), 403
     )
     report.refresh_from_db()
     assert report.submitted_at is None
@@ -400,19 +447,21 @@ def _scheduled_payment(la_code: str) -> Payment:
     )
 
 
-def test_releasing_a_payment_records_the_decision_and_deciding_it_again_answers_409():
+def test_releasing_a_payment_records_the_decision_and_deciding_it_again_answers_409(
+    dorset_agreement, dfe_official
+):
     payment = _scheduled_payment("838")
-    client = api_as("dfe.official")
+    client = api_client_for(dfe_official)
     response = client.post(f"{API}/payments/{payment.pk}/release/", {"reason": "On track."})
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["status"], body["decided_by"], body["decision_reason"]) == (
         "released",
-        "dfe.official",
+        dfe_official.username,
         "On track.",
     )
     payment.refresh_from_db()
-    assert last_actor(payment).username == "dfe.official"
+    assert last_actor(payment) == dfe_official
     assert not payment.deadlines.get().is_open
 
     for name in ("release", "withhold", "reschedule"):
@@ -422,9 +471,14 @@ def test_releasing_a_payment_records_the_decision_and_deciding_it_again_answers_
         assert "already released" in error["message"]
 
 
-def test_a_decision_needs_its_reason_and_after_off_track_an_override():
+def test_a_decision_needs_its_reason_and_after_off_track_an_override(dfe_official):
+    york = sv_agreement(enrolment=_sv_enrolment("816"), actor=dfe_official)
+    report = york.monitoring_reports.earliest("due_on")
+    monitoring_report_assessed(
+        report, assessment=Assessment.OFF_TRACK, notes="Deficit growing.", actor=dfe_official
+    )
     payment = _scheduled_payment("816")  # York: its latest report was assessed off track
-    client = api_as("dfe.official")
+    client = api_client_for(dfe_official)
     assert list(error_of(client.post(f"{API}/payments/{payment.pk}/withhold/", {}), 400)["fields"]) == [
         "reason"
     ]
@@ -438,25 +492,26 @@ def test_a_decision_needs_its_reason_and_after_off_track_an_override():
     assert response.json()["override_reason"] == "New plan agreed"
 
 
-def test_a_scheduled_payment_is_rescheduled_with_its_financial_year():
+def test_a_scheduled_payment_is_rescheduled_with_its_financial_year(dorset_agreement, dfe_official):
     payment = _scheduled_payment("838")
-    response = api_as("dfe.official").post(
+    response = api_client_for(dfe_official).post(
         f"{API}/payments/{payment.pk}/reschedule/", {"due_on": "2031-05-01"}
     )
     assert response.status_code == 200, response.content
     assert (response.json()["due_on"], response.json()["financial_year"]) == ("2031-05-01", "2031-32")
-    assert last_actor(Payment.objects.get(pk=payment.pk)).username == "dfe.official"
+    assert last_actor(Payment.objects.get(pk=payment.pk)) == dfe_official
 
 
-def test_a_finance_lead_sees_their_payments_but_decides_none():
+def test_a_finance_lead_sees_their_payments_but_decides_none(dorset_agreement, dorset_lead, dfe_official):
+    sv_agreement(enrolment=_sv_enrolment("382"), actor=dfe_official)
     own, other = _scheduled_payment("838"), _scheduled_payment("382")
-    client = api_as("la.838")
+    client = api_client_for(dorset_lead)
     assert client.get(f"{API}/payments/{own.pk}/").json()["authority"] == "838"
     assert error_of(client.post(f"{API}/payments/{own.pk}/release/", {"reason": "x"}), 403)
     assert error_of(client.post(f"{API}/payments/{other.pk}/release/", {"reason": "x"}), 404)
 
 
-def _dbv_enrolment_ready_for_a_grant() -> Enrolment:
+def _dbv_enrolment_ready_for_a_grant(partner) -> Enrolment:
     enrolment = (
         Enrolment.objects.open()
         .filter(cohort__programme__code="DBV", grants__isnull=True)
@@ -466,7 +521,7 @@ def _dbv_enrolment_ready_for_a_grant() -> Enrolment:
     )
     stage = _stage(enrolment.authority.la_code, 11)
     diagnostic_stage_update(
-        actor=User.objects.get(username="newton.partner"),
+        actor=partner,
         stage=stage,
         status=StageStatus.COMPLETE,
         actual_date=date(2023, 5, 2),
@@ -474,9 +529,9 @@ def _dbv_enrolment_ready_for_a_grant() -> Enrolment:
     return enrolment
 
 
-def test_dfe_awards_a_dbv_grant_which_completes_stage_12():
-    enrolment = _dbv_enrolment_ready_for_a_grant()
-    response = api_as("dfe.official").post(
+def test_dfe_awards_a_dbv_grant_which_completes_stage_12(dfe_official, newton_partner):
+    enrolment = _dbv_enrolment_ready_for_a_grant(newton_partner)
+    response = api_client_for(dfe_official).post(
         f"{API}/grants/",
         {
             "enrolment": enrolment.pk,
@@ -499,14 +554,14 @@ def test_dfe_awards_a_dbv_grant_which_completes_stage_12():
     )
     assert [payment["number"] for payment in body["payments"]] == [1, 2]
     grant = Grant.objects.get(pk=body["id"])
-    assert last_actor(grant).username == "dfe.official"
+    assert last_actor(grant) == dfe_official
     stage_12 = _stage(enrolment.authority.la_code, 12)
     assert (stage_12.status, stage_12.actual_date) == (StageStatus.COMPLETE, date(2023, 6, 1))
 
 
-def test_a_grant_whose_payments_do_not_add_up_names_the_payments():
-    enrolment = _dbv_enrolment_ready_for_a_grant()
-    response = api_as("dfe.official").post(
+def test_a_grant_whose_payments_do_not_add_up_names_the_payments(dfe_official, newton_partner):
+    enrolment = _dbv_enrolment_ready_for_a_grant(newton_partner)
+    response = api_client_for(dfe_official).post(
         f"{API}/grants/",
         {
             "enrolment": enrolment.pk,
@@ -520,25 +575,28 @@ def test_a_grant_whose_payments_do_not_add_up_names_the_payments():
     assert "add up to" in error["message"]
 
 
-def test_grant_totals_are_national_for_dfe_and_scoped_for_everyone_else():
-    body = api_as("dfe.official").get(f"{API}/grant-totals/").json()
-    national = national_grant_totals(user=User.objects.get(username="dfe.official"))
+def test_grant_totals_are_national_for_dfe_and_scoped_for_everyone_else(
+    dorset_agreement, dorset_lead, dfe_official, steering_member
+):
+    dbv_grant(actor=dfe_official)
+    body = api_client_for(dfe_official).get(f"{API}/grant-totals/").json()
+    national = national_grant_totals(user=dfe_official)
     assert [(row["programme"], row["financial_year"], row["awarded"]) for row in body["totals"]] == [
         (row.programme, str(row.financial_year), f"{row.awarded:.2f}") for row in national
     ]
     assert {row["programme"] for row in body["totals"]} == {"SV", "DBV"}
-    lead = api_as("la.838").get(f"{API}/grant-totals/").json()["totals"]
+    lead = api_client_for(dorset_lead).get(f"{API}/grant-totals/").json()["totals"]
     assert {row["programme"] for row in lead} == {"SV"}
     assert sum(Decimal(row["awarded"]) for row in lead) == Decimal("40000000.00")
-    assert api_as("ssg.member").get(f"{API}/grant-totals/").json() == {"totals": []}
+    assert api_client_for(steering_member).get(f"{API}/grant-totals/").json() == {"totals": []}
 
 
-def test_grant_totals_answer_in_the_same_number_of_queries_however_many_grants():
-    client = api_as("la.207")
-    grow_grants(1)
+def test_grant_totals_answer_in_the_same_number_of_queries_however_many_grants(dfe_official):
+    authority = LocalAuthorityFactory()
+    client = api_client_for(FinanceLeadFactory(authority=authority))
+    past_grants(authority, dbv=1, actor=dfe_official)
     before, _ = queries_of(client, f"{API}/grant-totals/")
-    grow_grants(6)
-    grow_agreements(3)
+    past_grants(authority, dbv=6, sv=3, actor=dfe_official)
     after, body = queries_of(client, f"{API}/grant-totals/")
     assert after == before
     assert {row["programme"] for row in body["totals"]} == {"SV", "DBV"}
@@ -547,10 +605,27 @@ def test_grant_totals_answer_in_the_same_number_of_queries_however_many_grants()
 # --- Deadlines ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("username", ["dfe.official", "newton.partner", "la.838", "ssg.member"])
-def test_mine_upcoming_and_overdue_narrow_the_deadlines(username):
-    user = User.objects.get(username=username)
-    client = api_as(username)
+@pytest.fixture
+def today(time_machine):
+    """1 June 2023: some of the deadlines below are overdue, others upcoming."""
+    time_machine.move_to(datetime(2023, 6, 1, 10, 0, tzinfo=UTC), tick=False)
+    return date(2023, 6, 1)
+
+
+@pytest.fixture
+def deadlines(today, dorset_agreement, dfe_official, newton_partner, steering_member):
+    """Deadlines of every kind but plans: Dorset's reports and payments, two steering actions and two
+    Diagnostic stages of 207, one of each overdue."""
+    steering_action(actor=dfe_official, owner=steering_member, due_on=date(2023, 5, 1))
+    steering_action(actor=dfe_official, owner=dfe_official, due_on=date(2023, 7, 1))
+    for number, planned in ((3, date(2023, 5, 15)), (4, date(2023, 6, 20))):
+        diagnostic_stage_update(actor=newton_partner, stage=_stage("207", number), planned_date=planned)
+
+
+@pytest.mark.parametrize("person", ["dfe_official", "newton_partner", "dorset_lead", "steering_member"])
+def test_mine_upcoming_and_overdue_narrow_the_deadlines(request, deadlines, person):
+    user = request.getfixturevalue(person)
+    client = api_client_for(user)
     everything = client.get(f"{API}/deadlines/", {"page_size": 500}).json()
 
     def ids(**params):
@@ -569,8 +644,9 @@ def test_mine_upcoming_and_overdue_narrow_the_deadlines(username):
     assert ids(mine="true", overdue="true") == mine & overdue
 
 
-def test_deadlines_filter_by_authority_and_kind_and_name_their_source():
-    client = api_as("dfe.official")
+def test_deadlines_filter_by_authority_and_kind_and_name_their_source(dorset_agreement, dfe_official):
+    steering_action(actor=dfe_official)
+    client = api_client_for(dfe_official)
     body = client.get(
         f"{API}/deadlines/", {"authority": "838", "kind": "monitoring_report", "page_size": 500}
     ).json()
@@ -603,17 +679,19 @@ def _answers(**overrides) -> list[dict]:
     return answers
 
 
-def test_a_finance_lead_submits_a_self_assessment_for_their_authority():
-    response = api_as("la.207").post(f"{API}/self-assessments/", {"answers": _answers()}, format="json")
+def test_a_finance_lead_submits_a_self_assessment_for_their_authority(finance_lead):
+    response = api_client_for(finance_lead).post(
+        f"{API}/self-assessments/", {"answers": _answers()}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["authority"], body["submitted_by"]) == ("207", "la.207")
+    assert (body["authority"], body["submitted_by"]) == ("207", finance_lead.username)
     assert [(a["focus_area"], a["rating"]) for a in body["answers"]] == [(n, "amber") for n in range(1, 6)]
-    assert last_actor(SelfAssessment.objects.get(pk=body["id"])).username == "la.207"
+    assert last_actor(SelfAssessment.objects.get(pk=body["id"])) == finance_lead
 
 
-def test_a_self_assessment_answer_at_fault_is_named_by_its_place():
-    client = api_as("la.207")
+def test_a_self_assessment_answer_at_fault_is_named_by_its_place(dfe_official, finance_lead):
+    client = api_client_for(finance_lead)
     error = error_of(
         client.post(f"{API}/self-assessments/", {"answers": _answers(a2_answer="  ")}, format="json"), 400
     )
@@ -623,30 +701,24 @@ def test_a_self_assessment_answer_at_fault_is_named_by_its_place():
     assert "is missing" in error["message"]
     error = error_of(client.post(f"{API}/self-assessments/", {"answers": _answers(a1_rating="blue")}), 400)
     assert list(error["fields"]) == ["answers.1.rating"]
-    assert error_of(api_as("dfe.official").post(f"{API}/self-assessments/", {"answers": _answers()}), 403)
+    assert error_of(
+        api_client_for(dfe_official).post(f"{API}/self-assessments/", {"answers": _answers()}), 403
+    )
 
 
 # --- DSG management plans ----------------------------------------------------------------------
 
 
 @pytest.fixture
-def esfa_lead():
-    """A finance lead of an authority just invited into ESFA (the demo has none)."""
-    authority = (
-        LocalAuthority.objects.operating_on(date.today())
-        .filter(enrolments__isnull=True)
-        .order_by("la_code")[0]
-    )
-    enrolment = enrolment_invite(
-        actor=User.objects.get(username="dfe.official"),
-        authority=authority,
-        cohort=Cohort.objects.get(programme__code="ESFA"),
-        reason="Test",
-    )
-    User.objects.create_user(
-        username="la.esfa", password="unused-in-tests", role=Role.LA_FINANCE_LEAD, authority=authority
-    )
-    return enrolment
+def esfa(dfe_official):
+    """An authority just invited into ESFA."""
+    return esfa_enrolment(actor=dfe_official)
+
+
+@pytest.fixture
+def esfa_lead(esfa):
+    """The finance lead of the authority just invited into ESFA."""
+    return FinanceLeadFactory(authority=esfa.authority)
 
 
 def _forecasts() -> str:
@@ -666,35 +738,37 @@ def _plan_file(name="plan.pdf", content=PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def test_a_finance_lead_submits_a_plan_with_its_file_and_dfe_reviews_it(esfa_lead):
-    lead = api_as("la.esfa")
+def test_a_finance_lead_submits_a_plan_with_its_file_and_dfe_reviews_it(
+    esfa, esfa_lead, dfe_official, finance_lead
+):
+    lead = api_client_for(esfa_lead)
     response = lead.post(
         f"{API}/management-plans/",
-        {"enrolment": esfa_lead.pk, "file": _plan_file(), "forecasts": _forecasts()},
+        {"enrolment": esfa.pk, "file": _plan_file(), "forecasts": _forecasts()},
         format="multipart",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["authority"], body["submitted_by"], body["file_name"]) == (
-        esfa_lead.authority.la_code,
-        "la.esfa",
+        esfa.authority.la_code,
+        esfa_lead.username,
         "plan.pdf",
     )
     assert [forecast["financial_year"] for forecast in body["forecasts"]] == [str(y) for y in plan_years()]
     assert "/media/" not in body["download_url"]
     assert body["download_url"].endswith(f"/api/v1/management-plans/{body['id']}/download/")
     plan = ManagementPlan.objects.get(pk=body["id"])
-    assert last_actor(plan).username == "la.esfa"
+    assert last_actor(plan) == esfa_lead
 
     download = lead.get(f"{API}/management-plans/{plan.pk}/download/", HTTP_ACCEPT="application/pdf")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PDF_BYTES
-    assert error_of(api_as("la.207").get(f"{API}/management-plans/{plan.pk}/download/"), 404)
+    assert error_of(api_client_for(finance_lead).get(f"{API}/management-plans/{plan.pk}/download/"), 404)
 
     next_review = (timezone.localdate() + timedelta(days=30)).isoformat()
-    response = api_as("dfe.official").post(
+    response = api_client_for(dfe_official).post(
         f"{API}/management-plans/{plan.pk}/review/",
         {
             "outcome": "revisions_needed",
@@ -705,13 +779,13 @@ def test_a_finance_lead_submits_a_plan_with_its_file_and_dfe_reviews_it(esfa_lea
     assert response.status_code == 200, response.content
     assert (response.json()["review_outcome"], response.json()["reviewed_by"]) == (
         "revisions_needed",
-        "dfe.official",
+        dfe_official.username,
     )
     assert plan.deadlines.get().due_on.isoformat() == next_review
     plan.refresh_from_db()
-    assert last_actor(plan).username == "dfe.official"
+    assert last_actor(plan) == dfe_official
     error = error_of(
-        api_as("dfe.official").post(
+        api_client_for(dfe_official).post(
             f"{API}/management-plans/{plan.pk}/review/", {"outcome": "revisions_needed"}
         ),
         400,
@@ -719,52 +793,54 @@ def test_a_finance_lead_submits_a_plan_with_its_file_and_dfe_reviews_it(esfa_lea
     assert list(error["fields"]) == ["notes"]
 
 
-def test_a_plan_is_refused_with_the_input_at_fault(esfa_lead):
-    lead = api_as("la.esfa")
+def test_a_plan_is_refused_with_the_input_at_fault(esfa, esfa_lead):
+    lead = api_client_for(esfa_lead)
     url = f"{API}/management-plans/"
-    response = lead.post(url, {"enrolment": esfa_lead.pk, "forecasts": _forecasts()}, format="json")
+    response = lead.post(url, {"enrolment": esfa.pk, "forecasts": _forecasts()}, format="json")
     assert error_of(response, 415)["code"] == "unsupported_media_type"
     response = lead.post(
-        url, {"enrolment": esfa_lead.pk, "file": _plan_file(), "forecasts": "[{not json"}, format="multipart"
+        url, {"enrolment": esfa.pk, "file": _plan_file(), "forecasts": "[{not json"}, format="multipart"
     )
     assert list(error_of(response, 400)["fields"]) == ["forecasts"]
     rows = json.loads(_forecasts())
     rows[1]["cumulative_balance"] = "lots"
     response = lead.post(
         url,
-        {"enrolment": esfa_lead.pk, "file": _plan_file(), "forecasts": json.dumps(rows)},
+        {"enrolment": esfa.pk, "file": _plan_file(), "forecasts": json.dumps(rows)},
         format="multipart",
     )
     assert list(error_of(response, 400)["fields"]) == ["forecasts.1.cumulative_balance"]
     response = lead.post(
         url,
-        {"enrolment": esfa_lead.pk, "file": _plan_file(), "forecasts": json.dumps(rows[:1])},
+        {"enrolment": esfa.pk, "file": _plan_file(), "forecasts": json.dumps(rows[:1])},
         format="multipart",
     )
     assert "is missing" in error_of(response, 400)["message"]
     response = lead.post(
         url,
         {
-            "enrolment": esfa_lead.pk,
+            "enrolment": esfa.pk,
             "file": _plan_file("plan.pdf", b"MZ not a pdf"),
             "forecasts": _forecasts(),
         },
         format="multipart",
     )
     assert list(error_of(response, 400)["fields"]) == ["file"]
-    assert not ManagementPlan.objects.filter(enrolment=esfa_lead).exists()
+    assert not ManagementPlan.objects.filter(enrolment=esfa).exists()
 
 
 # --- Trajectories ------------------------------------------------------------------------------
 
 
-def test_an_authoritys_trajectory_has_its_actuals_targets_and_forecast():
-    lead = User.objects.get(username="la.838")
+def test_an_authoritys_trajectory_has_its_actuals_targets_and_forecast(
+    dorset_agreement, dorset_lead, steering_member
+):
+    lead = dorset_lead
     dorset = LocalAuthority.objects.get(la_code="838")
     expected = authority_trajectory(user=lead, authority=dorset)
-    body = api_as("la.838").get(f"{API}/authorities/838/trajectory/").json()
+    body = api_client_for(dorset_lead).get(f"{API}/authorities/838/trajectory/").json()
     assert (body["authority"], body["authority_name"]) == ("838", "Dorset")
-    assert body["agreement"] == Agreement.objects.get(enrolment__authority__la_code="838").pk
+    assert body["agreement"] == dorset_agreement.pk
     assert body["forecast_unavailable"] == expected.forecast_unavailable
     assert [(year["financial_year"], year["kind"]) for year in body["years"]] == [
         (str(year.financial_year), year.kind) for year in expected.years
@@ -777,14 +853,14 @@ def test_an_authoritys_trajectory_has_its_actuals_targets_and_forecast():
     assert body["assumptions"]["first_growth_year"] == "2023-24"
 
     error = error_of(
-        api_as("la.838").get(f"{API}/authorities/838/trajectory/", {"forecast_for": "many"}), 400
+        api_client_for(dorset_lead).get(f"{API}/authorities/838/trajectory/", {"forecast_for": "many"}), 400
     )
     assert list(error["fields"]) == ["forecast_for"]
-    assert error_of(api_as("la.838").get(f"{API}/authorities/207/trajectory/"), 404)
-    assert error_of(api_as("ssg.member").get(f"{API}/authorities/838/trajectory/"), 404)
+    assert error_of(api_client_for(dorset_lead).get(f"{API}/authorities/207/trajectory/"), 404)
+    assert error_of(api_client_for(steering_member).get(f"{API}/authorities/838/trajectory/"), 404)
 
 
-def test_a_trajectory_forecasts_as_many_years_as_asked():
+def test_a_trajectory_forecasts_as_many_years_as_asked(finance_lead):
     authority = LocalAuthority.objects.get(la_code="207")
     DsgFigure.objects.create(
         authority=authority,
@@ -796,7 +872,7 @@ def test_a_trajectory_forecasts_as_many_years_as_asked():
         cumulative_balance=Decimal("-5000000.00"),
         usable_reserves=Decimal("1000000.00"),
     )
-    client = api_as("la.207")
+    client = api_client_for(finance_lead)
     for asked in (0, 3):
         body = client.get(f"{API}/authorities/207/trajectory/", {"forecast_for": asked}).json()
         forecast = [year for year in body["years"] if year["kind"] == "forecast"]
@@ -808,14 +884,16 @@ def test_a_trajectory_forecasts_as_many_years_as_asked():
         assert [year["cumulative_balance"] for year in forecast[:1]] == ["-4200000.00"] * min(asked, 1)
 
 
-def test_a_partner_sees_an_assigned_authoritys_trajectory_without_agreement_targets():
-    body = api_as("newton.partner").get(f"{API}/authorities/207/trajectory/").json()
+def test_a_partner_sees_an_assigned_authoritys_trajectory_without_agreement_targets(newton_partner):
+    body = api_client_for(newton_partner).get(f"{API}/authorities/207/trajectory/").json()
     assert body["agreement"] is None
     assert all(year["target_cumulative_balance"] is None for year in body["years"])
 
 
-def test_a_trajectory_answers_in_the_same_number_of_queries_however_many_years():
-    client = api_as("dfe.official")
+def test_a_trajectory_answers_in_the_same_number_of_queries_however_many_years(
+    dorset_agreement, dfe_official
+):
+    client = api_client_for(dfe_official)
     before, small = queries_of(client, f"{API}/authorities/838/trajectory/")
     authority = LocalAuthority.objects.get(la_code="838")
     first = DsgFigure.objects.filter(authority=authority).order_by("financial_year").first()
@@ -834,9 +912,9 @@ def test_a_trajectory_answers_in_the_same_number_of_queries_however_many_years()
     assert len(large["years"]) == len(small["years"]) + 6
 
 
-def test_deadlines_of_a_diagnostic_stage_come_and_go_with_it_through_the_api():
+def test_deadlines_of_a_diagnostic_stage_come_and_go_with_it_through_the_api(newton_partner):
     stage = _not_started_stage()
-    client = api_as("newton.partner")
+    client = api_client_for(newton_partner)
     client.patch(f"{API}/diagnostic-stages/{stage.pk}/", {"planned_date": "2031-01-01"})
     deadline = Deadline.objects.get(source_id=stage.pk, kind=DeadlineKind.DIAGNOSTIC_STAGE)
     row = client.get(f"{API}/deadlines/{deadline.pk}/").json()

@@ -3,21 +3,21 @@
 Generated from the router, like the access matrix: each resource's list (and a detail) is measured
 for every role, the data grown by the resource's `grow` (tests/api_matrix.py) between the two
 measurements. Growth adds both rows and nested rows (transitions, partners, cohorts, placements).
+The records and the four people are made per test by factories and services (a World, at FROZEN_AT).
 """
 
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.api_urls import router
 from portal import access
-from portal.models import User
-from portal.roles import Role
 from tests.api_client import api_client_for
-from tests.api_matrix import MATRIX, ROLE_USERS, ROLES
+from tests.api_matrix import DFE, FROZEN_AT, MATRIX, ROLES, World, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -37,63 +37,71 @@ def _viewset(basename):
     return next(viewset for _prefix, viewset, name in router.registry if name == basename)
 
 
+@pytest.fixture
+def world(db) -> World:
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield make_world()
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("basename", LISTS)
-def test_a_list_answers_in_the_same_number_of_queries_at_two_sizes(basename, role):
+def test_a_list_answers_in_the_same_number_of_queries_at_two_sizes(basename, role, world):
     row = MATRIX[basename]
     if row.prepare:
-        row.prepare()
-    user = User.objects.get(username=ROLE_USERS[role])
+        row.prepare(world)
+    user = world.user(role)
     client = api_client_for(user)
     url = reverse(f"api:{basename}-list")
     model = _viewset(basename).queryset.model
 
-    row.grow(1)  # every kind of row present once, so the smaller size already uses every query
+    row.grow(world, 1)  # every kind of row present once, so the smaller size already uses every query
     before, small = _measure(client, url, {"page_size": 500})
     seen_before = access.visible(user, model._default_manager.all()).count()
-    row.grow(GROWTH)
+    row.grow(world, GROWTH)
     after, large = _measure(client, url, {"page_size": 500})
     seen_after = access.visible(user, model._default_manager.all()).count()
 
     assert after == before, f"{basename} as {role}: {before} queries, then {after} with more rows"
     assert large.json()["count"] == seen_after
-    if role == Role.DFE_OFFICIAL:  # the growth reached the response (rows or nested rows)
+    if role == DFE:  # the growth reached the response (rows or nested rows)
         assert seen_after > seen_before or len(large.content) > len(small.content)
 
 
 @pytest.mark.parametrize("basename", LISTS)
-def test_a_detail_answers_in_the_same_number_of_queries_as_its_nested_rows_grow(basename):
+def test_a_detail_answers_in_the_same_number_of_queries_as_its_nested_rows_grow(basename, world):
     row = MATRIX[basename]
     if row.prepare:
-        row.prepare()
+        row.prepare(world)
     viewset = _viewset(basename)
-    user = User.objects.get(username=ROLE_USERS[Role.DFE_OFFICIAL])
-    client = api_client_for(user)
-    row.grow(1)
+    client = api_client_for(world.dfe)
+    row.grow(world, 1)
     model = viewset.queryset.model
-    target = _target_with_most_nested_rows(basename, model)
+    target = _target_with_most_nested_rows(basename, model, world)
     field = viewset.lookup_field
     lookup = {(viewset.lookup_url_kwarg or field): getattr(target, "pk" if field == "pk" else field)}
     url = reverse(f"api:{basename}-detail", kwargs=lookup)
 
     before, small = _measure(client, url)
-    row.grow(GROWTH)
-    _grow_nested(basename, target)
+    row.grow(world, GROWTH)
+    _grow_nested(basename, target, world)
     after, large = _measure(client, url)
     assert after == before, f"{basename} detail: {before} queries, then {after}"
     if basename in ("authority", "enrolment", "tiering-proposal", "programme", *NESTED_GROWTH):
         assert len(large.content) > len(small.content), "the growth did not reach the detail"
 
 
-def _grow_nested(basename, target) -> None:
-    """More nested rows under the very row measured, where the growth of the list adds none."""
+def _grow_nested(basename, target, world: World) -> None:
+    """More nested rows under the very row measured, where the growth of the list adds none.
+
+    Made directly: no service adds notes to an enrolment's log, cohorts to a programme, or a
+    proposal's placements one by one, and the point is many nested rows under one record."""
     from datetime import timedelta
 
     from authorities.models import LocalAuthority
     from programmes.models import EnrolmentTransition, TieringPlacement
 
     if basename == "enrolment":
-        actor = User.objects.get(username="dfe.official")
+        actor = world.dfe
         for i in range(GROWTH):
             EnrolmentTransition.objects.create(
                 enrolment=target,
@@ -112,14 +120,14 @@ def _grow_nested(basename, target) -> None:
                 programme=target, name=f"Nested cohort {i}", financial_year=FinancialYear(2030)
             )
     if basename in NESTED_GROWTH:
-        NESTED_GROWTH[basename](target)
+        NESTED_GROWTH[basename](target, world)
     if basename == "tiering-proposal":
         used = target.placements.values("authority_id")
         for authority in LocalAuthority.objects.exclude(pk__in=used)[:GROWTH]:
             TieringPlacement.objects.create(proposal=target, authority=authority, tier="ESFA")
 
 
-def _grow_agreement(agreement) -> None:
+def _grow_agreement(agreement, world: World) -> None:
     """More conditions, targets, monitoring reports and instalments of one agreement."""
     from datetime import date, timedelta
 
@@ -142,7 +150,7 @@ def _grow_agreement(agreement) -> None:
         )
 
 
-def _grow_grant(grant) -> None:
+def _grow_grant(grant, world: World) -> None:
     from datetime import date
 
     from portal.financial_year import FinancialYear
@@ -154,14 +162,14 @@ def _grow_grant(grant) -> None:
         )
 
 
-def _grow_meeting(meeting) -> None:
+def _grow_meeting(meeting, world: World) -> None:
     from datetime import date
 
     from django.utils import timezone
 
     from steering.models import Action, Paper
 
-    dfe = User.objects.get(username="dfe.official")
+    dfe = world.dfe
     for i in range(GROWTH):
         Paper.objects.create(
             meeting=meeting,
@@ -183,15 +191,14 @@ def _grow_meeting(meeting) -> None:
 NESTED_GROWTH = {"agreement": _grow_agreement, "grant": _grow_grant, "steering-meeting": _grow_meeting}
 
 
-def _target_with_most_nested_rows(basename, model):
-    """The row the growth adds nested rows to (authority 207, its enrolment, ...), else the first."""
-    from authorities.models import LocalAuthority
+def _target_with_most_nested_rows(basename, model, world: World):
+    """The row the growth adds nested rows to (our authority, its latest enrolment, ...), else the first."""
     from programmes.models import Enrolment, TieringProposal
 
     if basename == "authority":
-        return LocalAuthority.objects.get(la_code="207")
+        return world.authority
     if basename == "enrolment":
-        return Enrolment.objects.filter(authority__la_code="207").order_by("-pk").first()
+        return Enrolment.objects.filter(authority=world.authority).order_by("-pk").first()
     if basename == "tiering-proposal":
         return TieringProposal.objects.order_by("pk").first()
     return model._default_manager.order_by("pk").first()

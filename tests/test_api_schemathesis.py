@@ -5,8 +5,8 @@ plus the safe writes (running a tiering proposal, inviting an authority: rows th
 transaction rolls back), is called with generated input, as a DfE official and as an LA finance
 lead (Token header), a bounded number of examples per operation, in positive generation mode, and
 in negative mode (malformed input) as the DfE official. Operations with a path parameter are also
-called on a record the caller may see (every resource's matrix `prepare` has made one where the
-demo data has none), so successful responses are checked as well as 404s. Checks: no server error, and every
+called on a record the caller may see (every resource's matrix `prepare` has made one, in a World of
+factory-made people and records, at FROZEN_AT), so successful responses are checked as well as 404s. Checks: no server error, and every
 response (errors included) is one the schema documents, in its content type and body.
 
 It uses schemathesis's Python API (APIOperation.as_strategy with Hypothesis) rather than its
@@ -20,6 +20,7 @@ from collections import Counter
 
 import pytest
 import schemathesis
+import time_machine
 from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
@@ -38,8 +39,7 @@ from schemathesis.specs.openapi.checks import (
 from config.api_urls import router
 from portal import access
 from portal.access import Permission
-from portal.models import User
-from tests.api_matrix import PREPARES
+from tests.api_matrix import FROZEN_AT, PREPARES, World, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -48,17 +48,20 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # Writes with lasting effects on the caller (revoking the token) or on whatever record an id finds
 # (transitions, approval) are left to tests/test_api.py and the access matrix.
 SAFE_WRITES = {("POST", "/api/v1/tiering-proposals/"), ("POST", "/api/v1/enrolments/")}
-CALLERS = {"dfe_official": "dfe.official", "la_finance_lead": "la.207"}
+CALLERS = ["dfe_official", "la_finance_lead"]
 # Reads that are not a router resource's and that the policy refuses some roles (403).
 POLICY_OF_READ = {"/api/v1/dbv-progress/": Permission.VIEW_DBV_PROGRESS}
 
 
-@pytest.fixture(autouse=True)
-def every_resource_has_rows(settings, tmp_path):
-    """The rows (and stored files) the demo data lacks, so every read can answer 200 to someone."""
+@pytest.fixture
+def world(settings, tmp_path) -> World:
+    """Every resource's rows (and stored files), so every read can answer 200 to someone."""
     settings.MEDIA_ROOT = tmp_path
-    for prepare in PREPARES:
-        prepare()
+    with time_machine.travel(FROZEN_AT, tick=True):
+        world = make_world()
+        for prepare in PREPARES:
+            prepare(world)
+        yield world
 
 
 @pytest.fixture
@@ -146,8 +149,8 @@ RUNS = [pytest.param(caller, GenerationMode.POSITIVE, id=f"{caller}-positive") f
 
 
 @pytest.mark.parametrize(("caller", "mode"), RUNS)
-def test_the_api_keeps_to_its_schema(live_schema, caller, mode):
-    user = User.objects.get(username=CALLERS[caller])
+def test_the_api_keeps_to_its_schema(world, live_schema, caller, mode):
+    user = world.user(caller)
     token, _ = Token.objects.get_or_create(user=user)
     headers = {"Authorization": f"Token {token.key}"}
     failures: list[str] = []

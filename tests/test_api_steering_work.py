@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from deadlines.models import Deadline, DeadlineKind
-from portal.models import User
-from portal.roles import Role
+from portal.factories import SteeringMemberFactory
+from steering.factories import steering_action, steering_meeting
 from steering.models import Action, ActionStatus, Meeting, Paper
-from tests.api_client import api_as, error_of
+from tests.api_client import api_client_for, error_of
 from tests.api_matrix import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -30,22 +30,42 @@ def last_actor(record):
 
 
 @pytest.fixture
-def meeting():
-    return Meeting.objects.order_by("pk").first()
+def meeting(dfe_official):
+    return steering_meeting(
+        actor=dfe_official, held_on=date(2022, 11, 15), title="November meeting", agenda="1. Progress"
+    )
 
 
 @pytest.fixture
 def another_member():
-    return User.objects.create_user(
-        username="ssg.other", password="unused-in-tests", role=Role.STEERING_MEMBER
+    return SteeringMemberFactory()
+
+
+@pytest.fixture
+def members_action(dfe_official, meeting, steering_member):
+    """An action of the meeting owned by the steering member."""
+    return steering_action(
+        actor=dfe_official, meeting=meeting, owner=steering_member, due_on=date(2022, 12, 16)
+    )
+
+
+@pytest.fixture
+def dfe_action(dfe_official, meeting):
+    """An action of the meeting owned by the DfE official."""
+    return steering_action(
+        actor=dfe_official,
+        meeting=meeting,
+        owner=dfe_official,
+        description="Circulate Diagnostic progress by tranche.",
+        due_on=date(2023, 1, 13),
     )
 
 
 # --- Meetings ----------------------------------------------------------------------------------
 
 
-def test_dfe_adds_and_changes_a_meeting_and_members_read_it():
-    dfe = api_as("dfe.official")
+def test_dfe_adds_and_changes_a_meeting_and_members_read_it(dfe_official, steering_member, newton_partner):
+    dfe = api_client_for(dfe_official)
     response = dfe.post(f"{API}/meetings/", {"held_on": "2024-02-01", "title": "  February meeting  "})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -56,7 +76,7 @@ def test_dfe_adds_and_changes_a_meeting_and_members_read_it():
         [],
     )
     meeting = Meeting.objects.get(pk=body["id"])
-    assert last_actor(meeting).username == "dfe.official"
+    assert last_actor(meeting) == dfe_official
 
     response = dfe.patch(f"{API}/meetings/{meeting.pk}/", {"minutes": "Members agreed the figures."})
     assert response.status_code == 200, response.content
@@ -67,18 +87,20 @@ def test_dfe_adds_and_changes_a_meeting_and_members_read_it():
     assert "Give what to change" in error_of(dfe.patch(f"{API}/meetings/{meeting.pk}/", {}), 400)["message"]
     assert list(error_of(dfe.post(f"{API}/meetings/", {"title": "x"}), 400)["fields"]) == ["held_on"]
 
-    member = api_as("ssg.member")
+    member = api_client_for(steering_member)
     assert member.get(f"{API}/meetings/{meeting.pk}/").json()["minutes"] == "Members agreed the figures."
     assert error_of(member.patch(f"{API}/meetings/{meeting.pk}/", {"minutes": "x"}), 403)
     assert error_of(member.post(f"{API}/meetings/", {"held_on": "2024-02-01", "title": "x"}), 403)
-    assert error_of(api_as("newton.partner").get(f"{API}/meetings/{meeting.pk}/"), 404)
+    assert error_of(api_client_for(newton_partner).get(f"{API}/meetings/{meeting.pk}/"), 404)
 
 
 # --- Papers ------------------------------------------------------------------------------------
 
 
-def test_dfe_uploads_a_paper_which_members_download_through_the_api(meeting):
-    response = api_as("dfe.official").post(
+def test_dfe_uploads_a_paper_which_members_download_through_the_api(
+    meeting, dfe_official, steering_member, finance_lead
+):
+    response = api_client_for(dfe_official).post(
         f"{API}/meetings/{meeting.pk}/papers/",
         {"title": "Progress by tranche", "file": SimpleUploadedFile("progress.pdf", PDF_BYTES)},
         format="multipart",
@@ -89,23 +111,23 @@ def test_dfe_uploads_a_paper_which_members_download_through_the_api(meeting):
         meeting.pk,
         "Progress by tranche",
         "progress.pdf",
-        "dfe.official",
+        dfe_official.username,
     )
     assert "/media/" not in body["download_url"]
     paper = Paper.objects.get(pk=body["id"])
-    assert last_actor(paper).username == "dfe.official"
+    assert last_actor(paper) == dfe_official
 
-    member = api_as("ssg.member")
+    member = api_client_for(steering_member)
     listed = member.get(f"{API}/meetings/{meeting.pk}/").json()["papers"]
     assert [(row["id"], row["download_url"]) for row in listed] == [(paper.pk, body["download_url"])]
     download = member.get(body["download_url"])
     assert download.status_code == 200
     assert (download["Content-Type"], b"".join(download.streaming_content)) == ("application/pdf", PDF_BYTES)
-    assert error_of(api_as("la.207").get(body["download_url"]), 404)["code"] == "not_found"
+    assert error_of(api_client_for(finance_lead).get(body["download_url"]), 404)["code"] == "not_found"
 
 
-def test_a_paper_must_be_a_document_sent_as_a_form(meeting):
-    dfe = api_as("dfe.official")
+def test_a_paper_must_be_a_document_sent_as_a_form(meeting, dfe_official, steering_member):
+    dfe = api_client_for(dfe_official)
     url = f"{API}/meetings/{meeting.pk}/papers/"
     assert error_of(dfe.post(url, {"title": "x"}, format="json"), 415)["code"] == "unsupported_media_type"
     response = dfe.post(
@@ -115,7 +137,7 @@ def test_a_paper_must_be_a_document_sent_as_a_form(meeting):
     response = dfe.post(url, {"file": SimpleUploadedFile("paper.pdf", PDF_BYTES)}, format="multipart")
     assert list(error_of(response, 400)["fields"]) == ["title"]
     assert error_of(
-        api_as("ssg.member").post(
+        api_client_for(steering_member).post(
             url, {"title": "x", "file": SimpleUploadedFile("paper.pdf", PDF_BYTES)}, format="multipart"
         ),
         403,
@@ -123,28 +145,30 @@ def test_a_paper_must_be_a_document_sent_as_a_form(meeting):
     assert not Paper.objects.exists()
 
 
-def test_a_download_whose_file_is_missing_answers_404(meeting):
+def test_a_download_whose_file_is_missing_answers_404(meeting, dfe_official, steering_member):
     paper = Paper.objects.create(
         meeting=meeting,
         title="Lost",
         file="steering-papers/2024/lost.pdf",
-        uploaded_by=User.objects.get(username="dfe.official"),
+        uploaded_by=dfe_official,
         uploaded_at=timezone.now(),
     )
-    assert (
-        "missing" in error_of(api_as("ssg.member").get(f"{API}/papers/{paper.pk}/download/"), 404)["message"]
-    )
+    member = api_client_for(steering_member)
+    assert "missing" in error_of(member.get(f"{API}/papers/{paper.pk}/download/"), 404)["message"]
 
 
 # --- Actions -----------------------------------------------------------------------------------
 
 
-def test_dfe_sets_an_action_which_becomes_its_owners_deadline(meeting):
-    response = api_as("dfe.official").post(
+def test_dfe_sets_an_action_which_becomes_its_owners_deadline(
+    meeting, members_action, dfe_action, dfe_official, steering_member, finance_lead
+):
+    dfe = api_client_for(dfe_official)
+    response = dfe.post(
         f"{API}/actions/",
         {
             "description": "Share the training feedback.",
-            "owner": "ssg.member",
+            "owner": steering_member.username,
             "due_on": "2031-01-31",
             "meeting": meeting.pk,
         },
@@ -152,47 +176,49 @@ def test_dfe_sets_an_action_which_becomes_its_owners_deadline(meeting):
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["owner"], body["status"], body["open"], body["meeting"]) == (
-        "ssg.member",
+        steering_member.username,
         "open",
         True,
         meeting.pk,
     )
     action = Action.objects.get(pk=body["id"])
-    assert last_actor(action).username == "dfe.official"
+    assert last_actor(action) == dfe_official
     deadline = Deadline.objects.get(kind=DeadlineKind.STEERING_ACTION, source_id=action.pk)
-    assert (deadline.owner.username, deadline.due_on) == ("ssg.member", date(2031, 1, 31))
+    assert (deadline.owner, deadline.due_on) == (steering_member, date(2031, 1, 31))
 
-    mine = api_as("ssg.member").get(f"{API}/actions/", {"mine": "true"}).json()["results"]
+    mine = api_client_for(steering_member).get(f"{API}/actions/", {"mine": "true"}).json()["results"]
     assert action.pk in {row["id"] for row in mine}
-    assert all(row["owner"] == "ssg.member" for row in mine)
+    assert all(row["owner"] == steering_member.username for row in mine)
 
-    response = api_as("dfe.official").post(
-        f"{API}/actions/", {"description": "x", "owner": "la.207", "due_on": "2031-01-31"}
+    response = dfe.post(
+        f"{API}/actions/", {"description": "x", "owner": finance_lead.username, "due_on": "2031-01-31"}
     )
     assert list(error_of(response, 400)["fields"]) == ["owner"]
-    response = api_as("dfe.official").post(f"{API}/actions/", {"description": "x", "owner": "nobody"})
+    response = dfe.post(f"{API}/actions/", {"description": "x", "owner": "nobody"})
     assert set(error_of(response, 400)["fields"]) == {"owner", "due_on"}
 
 
-def test_the_owning_member_reports_on_their_action_and_no_more(another_member):
-    own = Action.objects.get(owner__username="ssg.member")
-    member = api_as("ssg.member")
+def test_the_owning_member_reports_on_their_action_and_no_more(
+    members_action, dfe_action, steering_member, dfe_official, another_member
+):
+    own = members_action
+    member = api_client_for(steering_member)
     response = member.patch(
         f"{API}/actions/{own.pk}/", {"status": "done", "update": "Shared at the meeting."}
     )
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["open"]) == ("done", False)
     own.refresh_from_db()
-    assert (own.status, last_actor(own).username) == (ActionStatus.DONE, "ssg.member")
+    assert (own.status, last_actor(own)) == (ActionStatus.DONE, steering_member)
     assert own.deadlines.get().closed_at is not None
 
     error = error_of(member.patch(f"{API}/actions/{own.pk}/", {"due_on": "2032-01-01"}), 403)
     assert "Only DfE can move" in error["message"]
-    assert error_of(member.patch(f"{API}/actions/{own.pk}/", {"owner": "dfe.official"}), 403)
+    assert error_of(member.patch(f"{API}/actions/{own.pk}/", {"owner": dfe_official.username}), 403)
     assert error_of(member.delete(f"{API}/actions/{own.pk}/"), 403)
 
     # Another member's action (here the DfE official's): visible, not theirs to change.
-    theirs = Action.objects.get(owner__username="dfe.official")
+    theirs = dfe_action
     assert member.get(f"{API}/actions/{theirs.pk}/").status_code == 200
     assert error_of(member.patch(f"{API}/actions/{theirs.pk}/", {"status": "done"}), 403)["code"] == (
         "permission_denied"
@@ -205,12 +231,16 @@ def test_the_owning_member_reports_on_their_action_and_no_more(another_member):
     assert "Give what to change" in error_of(member.patch(f"{API}/actions/{own.pk}/", {}), 400)["message"]
 
 
-def test_dfe_changes_anything_and_deletes_an_action_with_its_deadline(another_member):
-    action = Action.objects.get(owner__username="ssg.member")
-    dfe = api_as("dfe.official")
-    response = dfe.patch(f"{API}/actions/{action.pk}/", {"due_on": "2032-03-01", "owner": "ssg.other"})
+def test_dfe_changes_anything_and_deletes_an_action_with_its_deadline(
+    members_action, dfe_official, finance_lead, another_member
+):
+    action = members_action
+    dfe = api_client_for(dfe_official)
+    response = dfe.patch(
+        f"{API}/actions/{action.pk}/", {"due_on": "2032-03-01", "owner": another_member.username}
+    )
     assert response.status_code == 200, response.content
-    assert (response.json()["due_on"], response.json()["owner"]) == ("2032-03-01", "ssg.other")
+    assert (response.json()["due_on"], response.json()["owner"]) == ("2032-03-01", another_member.username)
     deadline = action.deadlines.get()
     assert (deadline.due_on, deadline.owner) == (date(2032, 3, 1), another_member)
 
@@ -218,4 +248,4 @@ def test_dfe_changes_anything_and_deletes_an_action_with_its_deadline(another_me
     assert not Action.objects.filter(pk=action.pk).exists()
     assert not Deadline.objects.filter(pk=deadline.pk).exists()
     assert error_of(dfe.delete(f"{API}/actions/{action.pk}/"), 404)
-    assert api_as("la.207").get(f"{API}/actions/").json()["count"] == 0
+    assert api_client_for(finance_lead).get(f"{API}/actions/").json()["count"] == 0

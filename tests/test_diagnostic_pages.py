@@ -1,6 +1,6 @@
 """DBV Diagnostic progress in the browser: the matrix by tranche, one Diagnostic, and logging a stage."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -8,17 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from authorities.models import LocalAuthority
 from portal.roles import DeliveryPartner
-from programmes.models import (
-    Cohort,
-    Diagnostic,
-    DiagnosticStage,
-    Enrolment,
-    PartnerAssignment,
-    StageStatus,
-)
-from programmes.services.enrolment import enrolment_invite, enrolment_transition
+from programmes.factories import dbv_enrolment, dbv_progress, dbv_training_session
+from programmes.models import Diagnostic, DiagnosticStage, PartnerAssignment, StageStatus
+from programmes.services.enrolment import enrolment_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +60,7 @@ def _stage_post(*, status: str, actual_date=None, planned_date=None, notes: str 
 
 @pytest.fixture
 def kensington(db) -> Diagnostic:
-    """The Diagnostic of Kensington and Chelsea (207), the demo finance lead's authority."""
+    """The reference Diagnostic of Kensington and Chelsea (207), the `finance_lead` fixture's authority."""
     return Diagnostic.objects.get(
         enrolment__authority__la_code="207", enrolment__cohort__programme__code="DBV"
     )
@@ -87,6 +80,7 @@ def test_a_partner_sees_their_authorities_in_the_matrix_and_not_an_unassigned_on
     PartnerAssignment.objects.filter(
         enrolment=unassigned.enrolment, organisation=DeliveryPartner.NEWTON
     ).delete()
+    dbv_training_session(still_assigned, actor=newton_partner, exceptional=3, good=1)
 
     response = client_for(newton_partner).get(PROGRESS)
     assert response.status_code == 200
@@ -101,23 +95,30 @@ def test_a_partner_sees_their_authorities_in_the_matrix_and_not_an_unassigned_on
 
 
 def test_each_cell_says_the_stage_its_status_and_date_to_a_screen_reader(client_for, dfe_official):
-    diagnostic = _newton_diagnostic()
-    stage = _stage(diagnostic, 3)
+    diagnostic = dbv_progress(
+        _newton_diagnostic(), complete=[2], in_progress=[3], on=date(2023, 2, 14), actor=dfe_official
+    )
     page = client_for(dfe_official).get(PROGRESS).content.decode()
-    expected = f"Stage 3 {stage.definition.name}: {stage.get_status_display().lower()}"
-    assert expected in page
+    opted_in, started = _stage(diagnostic, 2), _stage(diagnostic, 3)
+    assert f"Stage 2 {opted_in.definition.name}: complete, 14 February 2023" in page
+    assert f"Stage 3 {started.definition.name}: {started.get_status_display().lower()}" in page
 
 
 def test_diagnostics_planned_after_the_due_date_are_flagged(client_for, dfe_official):
+    on_time, *planned_late = Diagnostic.objects.filter(enrolment__cohort__programme__code="DBV")[:3]
+    dbv_progress(on_time, planned_completion=date(2023, 12, 31), actor=dfe_official)
+    for diagnostic in planned_late:
+        dbv_progress(diagnostic, planned_completion=date(2024, 3, 31), actor=dfe_official)
     late = Diagnostic.objects.filter(
         closed_at__isnull=True, planned_completion__gt="2023-12-31", enrolment__cohort__programme__code="DBV"
     )
-    assert late.exists()
+    assert late.count() == 2
     page = client_for(dfe_official).get(PROGRESS).content.decode()
     assert page.count("Planned after due date") == late.count()
 
 
 def test_a_steering_member_sees_national_counts_only(client_for, steering_member):
+    dbv_training_session(_newton_diagnostic(), very_good=2, fair=1)
     response = client_for(steering_member).get(PROGRESS)
     assert response.status_code == 200
     page = response.content.decode()
@@ -154,21 +155,6 @@ def test_the_matrix_and_programme_page_link_to_each_other_and_the_partner_home_l
     assert PROGRESS in client.get(reverse("portal:home")).content.decode()
 
 
-def _invite_new_dbv(*, actor, count: int) -> None:
-    """`count` more rows in tranche 3: new enrolments in the places freed by withdrawing reference ones."""
-    cohort = Cohort.objects.get(programme__code="DBV", tranche=3)
-    leaving = list(Enrolment.objects.open().filter(cohort=cohort).order_by("-authority__la_code")[:count])
-    for enrolment in leaving:
-        enrolment_transition(actor=actor, enrolment=enrolment, transition="withdraw", reason="Test")
-    free = (
-        LocalAuthority.objects.operating_on(timezone.localdate())
-        .filter(enrolments__isnull=True)
-        .order_by("la_code")[:count]
-    )
-    for authority in free:
-        enrolment_invite(actor=actor, authority=authority, cohort=cohort, partners=[DeliveryPartner.NEWTON])
-
-
 @pytest.mark.parametrize("user", ["dfe_official", "newton_partner", "steering_member"])
 def test_the_matrix_page_takes_the_same_number_of_queries_however_many_rows(
     client_for, dfe_official, request, user
@@ -178,7 +164,8 @@ def test_the_matrix_page_takes_the_same_number_of_queries_however_many_rows(
     client.get(PROGRESS)  # Warm up: the session and anything cached on first use.
     with CaptureQueriesContext(connection) as before:
         first = client.get(PROGRESS)
-    _invite_new_dbv(actor=dfe_official, count=3)
+    for _ in range(3):  # three more rows in tranche 3, in places reference enrolments leave
+        dbv_enrolment(tranche=3, partners=[DeliveryPartner.NEWTON], actor=dfe_official)
     with CaptureQueriesContext(connection) as after:
         second = client.get(PROGRESS)
     assert first.status_code == second.status_code == 200

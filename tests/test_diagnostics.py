@@ -1,5 +1,5 @@
 """DBV Diagnostics (SPEC §4.4, §4.8): stages following the enrolment, progress rules, deadlines, the
-programme view and its scoping, training feedback, and the demo progress."""
+programme view and its scoping, and training feedback."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,14 +12,11 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from authorities.models import LocalAuthority
 from deadlines.models import Deadline, DeadlineKind, OwnerGroup
-from demo import diagnostics as demo_diagnostics
 from portal.errors import DomainError
-from portal.models import User
 from portal.roles import DeliveryPartner
+from programmes.factories import dbv_enrolment, esfa_enrolment
 from programmes.models import (
-    Cohort,
     Diagnostic,
     DiagnosticStage,
     EngagementKind,
@@ -37,7 +34,7 @@ from programmes.services.diagnostic import (
     engagement_log,
     training_session_log,
 )
-from programmes.services.enrolment import enrolment_invite, enrolment_transition
+from programmes.services.enrolment import enrolment_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -60,46 +57,22 @@ def _deadline_of(stage: DiagnosticStage) -> Deadline | None:
     return Deadline.objects.filter(source_id=stage.pk, kind=DeadlineKind.DIAGNOSTIC_STAGE).first()
 
 
-def _free_authorities(count: int) -> list[LocalAuthority]:
-    return list(
-        LocalAuthority.objects.operating_on(timezone.localdate())
-        .filter(enrolments__isnull=True)
-        .order_by("la_code")[:count]
-    )
-
-
 def _withdraw(enrolment: Enrolment, *, actor) -> Enrolment:
     return enrolment_transition(
         actor=actor, enrolment=enrolment, transition="withdraw", reason="Test: frees a place"
     )
 
 
-def _invite_new_dbv(*, actor, count: int = 1, tranche: int = 1) -> list[Enrolment]:
-    """New DBV enrolments in `tranche`, each invited into a place freed by withdrawing a reference one."""
-    cohort = Cohort.objects.get(programme__code="DBV", tranche=tranche)
-    leaving = list(Enrolment.objects.open().filter(cohort=cohort).order_by("-authority__la_code")[:count])
-    for enrolment in leaving:
-        _withdraw(enrolment, actor=actor)
-    return [
-        enrolment_invite(
-            actor=actor,
-            authority=authority,
-            cohort=cohort,
-            partners=[DeliveryPartner.NEWTON, DeliveryPartner.CIPFA],
-        )
-        for authority in _free_authorities(count)
-    ]
-
-
 @pytest.fixture
 def fresh(dfe_official) -> Enrolment:
-    """A DBV enrolment just invited, whose Diagnostic nobody has logged anything on."""
-    return _invite_new_dbv(actor=dfe_official)[0]
+    """A DBV tranche 1 enrolment just invited (in a place a reference one left), assigned to Newton and
+    CIPFA, whose Diagnostic nobody has logged anything on."""
+    return dbv_enrolment(tranche=1, actor=dfe_official)
 
 
 @pytest.fixture
 def kensington(db) -> Diagnostic:
-    """The Diagnostic of Kensington and Chelsea (207), the demo finance lead's authority."""
+    """The reference Diagnostic of Kensington and Chelsea (207), the `finance_lead` fixture's authority."""
     return Diagnostic.objects.get(
         enrolment__authority__la_code="207", enrolment__cohort__programme__code="DBV"
     )
@@ -107,7 +80,7 @@ def kensington(db) -> Diagnostic:
 
 @pytest.fixture
 def newham(db) -> Diagnostic:
-    """The Diagnostic of Newham (316), DBV tranche 2: not the demo finance lead's."""
+    """The reference Diagnostic of Newham (316), DBV tranche 2: not the `finance_lead` fixture's."""
     return Diagnostic.objects.get(
         enrolment__authority__la_code="316", enrolment__cohort__programme__code="DBV"
     )
@@ -136,8 +109,7 @@ def test_inviting_a_dbv_authority_opens_its_diagnostic_with_every_stage_not_star
 
 
 def test_an_esfa_enrolment_has_no_diagnostic(dfe_official):
-    esfa = Cohort.objects.get(programme__code="ESFA")
-    enrolment = enrolment_invite(actor=dfe_official, authority=_free_authorities(1)[0], cohort=esfa)
+    enrolment = esfa_enrolment(actor=dfe_official)
     assert not Diagnostic.objects.filter(enrolment=enrolment).exists()
 
 
@@ -329,10 +301,11 @@ def test_a_diagnostic_planned_after_the_programmes_due_date_is_flagged(fresh, df
     assert diagnostic in diagnostics_planned_late(user=newton_partner)
 
 
-def test_the_planned_late_list_is_scoped_to_what_the_user_may_see(fresh, newton_partner, steering_member):
+def test_the_planned_late_list_is_scoped_to_what_the_user_may_see(
+    fresh, newton_partner, steering_member, finance_lead
+):
     diagnostic_plan(actor=newton_partner, diagnostic=fresh.diagnostic, planned_completion=date(2024, 6, 30))
     assert not diagnostics_planned_late(user=steering_member).exists()
-    finance_lead = User.objects.get(username="la.207")
     assert fresh.diagnostic not in diagnostics_planned_late(user=finance_lead)
 
 
@@ -424,7 +397,6 @@ def test_a_training_session_needs_module_1_to_3_whole_counts_and_a_response(
 def test_the_training_share_is_computed_from_the_delegates_ratings(
     dfe_official, newton_partner, kensington, newham
 ):
-    TrainingSession.objects.all().delete()
     assert training_feedback_share(user=dfe_official) is None
     held_on = date(2022, 11, 15)
     # 10 + 8 + 1 and 5 + 1: 23 of 25 responses very good or exceptional = 92.0 %.
@@ -449,7 +421,6 @@ def test_the_training_share_is_computed_from_the_delegates_ratings(
 def test_the_training_share_is_a_national_figure_for_dbv_progress_roles(
     dfe_official, newton_partner, steering_member, finance_lead, kensington
 ):
-    TrainingSession.objects.all().delete()
     training_session_log(
         actor=dfe_official, diagnostic=kensington, module=1, held_on=date(2022, 11, 15), very_good=2, good=2
     )
@@ -556,7 +527,8 @@ def test_the_matrix_takes_the_same_number_of_queries_however_many_diagnostics(
 ):
     with CaptureQueriesContext(connection) as at_55:
         small = dbv_matrix(user=dfe_official)
-    _invite_new_dbv(actor=dfe_official, count=3, tranche=2)
+    for _ in range(3):
+        dbv_enrolment(tranche=2, actor=dfe_official)
     with django_assert_num_queries(len(at_55.captured_queries)):
         large = dbv_matrix(user=dfe_official)
     assert _row_count(large) == _row_count(small) + 3 >= 58
@@ -605,68 +577,3 @@ def test_a_finance_lead_sees_only_their_own_row_and_no_national_counts(finance_l
     assert [row.la_code for row in rows] == ["207"]
     assert not matrix.shows_national_counts
     assert all(tranche.stage_counts is None for tranche in matrix.tranches)
-
-
-# --- Demo progress --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def nothing_logged(db):
-    """Every DBV Diagnostic as it was opened, whether or not seed_demo already gave it demo progress."""
-    diagnostics = _dbv_diagnostics()
-    stages = DiagnosticStage.objects.filter(diagnostic__in=diagnostics)
-    Deadline.objects.filter(kind=DeadlineKind.DIAGNOSTIC_STAGE).delete()
-    StakeholderEngagement.objects.all().delete()
-    TrainingSession.objects.all().delete()
-    stages.update(
-        status=StageStatus.NOT_STARTED, planned_date=None, actual_date=None, notes="", logged_by=None
-    )
-    diagnostics.update(planned_completion=None)
-
-
-def test_the_demo_progress_is_marked_varied_by_tranche_and_a_second_run_changes_nothing(nothing_logged):
-    system = User.objects.system_user()
-    assert (
-        demo_diagnostics.seed(actor=system) == _dbv_diagnostics().filter(closed_at__isnull=True).count() == 55
-    )
-
-    def snapshot():
-        return (
-            DiagnosticStage.history.count(),
-            Diagnostic.history.count(),
-            StakeholderEngagement.history.count(),
-            TrainingSession.history.count(),
-            Deadline.history.count(),
-        )
-
-    before = snapshot()
-    assert demo_diagnostics.seed(actor=system) == 0
-    assert snapshot() == before
-
-    assert not StakeholderEngagement.objects.filter(is_demo=False).exists()
-    assert not TrainingSession.objects.filter(is_demo=False).exists()
-    assert StakeholderEngagement.objects.exists()
-    logged = DiagnosticStage.objects.exclude(status=StageStatus.NOT_STARTED)
-    assert all(notes.startswith("Demo: ") for notes in logged.values_list("notes", flat=True))
-    assert not logged.filter(definition__number=12, status=StageStatus.COMPLETE).exists()
-    complete = {
-        tranche: logged.filter(
-            status=StageStatus.COMPLETE, diagnostic__enrolment__cohort__tranche=tranche
-        ).count()
-        / TRANCHE_SIZES[tranche]
-        for tranche in (1, 2, 3)
-    }
-    assert complete[1] > complete[2] > complete[3] > 0
-    assert _dbv_diagnostics().filter(planned_completion__isnull=True).count() == 0
-    assert diagnostics_planned_late(user=system).count() == 2
-    assert Decimal(80) < training_feedback_share(user=system) < Decimal(100)
-    assert Deadline.objects.filter(kind=DeadlineKind.DIAGNOSTIC_STAGE).exists()
-
-
-def test_the_demo_leaves_a_diagnostic_with_real_progress_alone(nothing_logged, newton_partner, newham):
-    real = diagnostic_stage_update(actor=newton_partner, stage=_stage(newham, 1), notes="Real planning call")
-    demo_diagnostics.seed(actor=User.objects.system_user())
-    assert set(newham.stages.exclude(pk=real.pk).values_list("status", "notes")) == {
-        (StageStatus.NOT_STARTED, "")
-    }
-    assert not StakeholderEngagement.objects.filter(diagnostic=newham).exists()

@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from authorities.models import LocalAuthority
+from authorities.factories import FinanceLeadFactory, LocalAuthorityFactory
 from deadlines.models import Deadline, DeadlineKind
 from portal.errors import DomainError
+from portal.factories import DfeOfficialFactory
 from portal.financial_year import FinancialYear
-from portal.models import User
-from portal.roles import Role
 from portal.uploads import DEFAULT_UPLOAD_MAX_BYTES, check_upload
-from programmes.models import Cohort, ManagementPlan, Programme, ReviewOutcome
-from programmes.services.enrolment import enrolment_invite, enrolment_transition
+from programmes import factories
+from programmes.models import ManagementPlan, Programme, ReviewOutcome
+from programmes.services.enrolment import enrolment_transition
 from programmes.services.management_plan import (
     management_plan_follow_enrolment,
     management_plan_review,
@@ -40,7 +40,7 @@ PLAN_YEARS = ("2025-26", "2026-27", "2027-28")
 
 
 def pdf(name="plan.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    return factories.management_plan_pdf(name)
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -173,24 +173,19 @@ def today():
 
 @pytest.fixture
 def esfa_authority(db):
-    """An authority with no open enrolment, and a finance lead for it."""
-    return (
-        LocalAuthority.objects.operating_on(date(2024, 5, 1))
-        .filter(enrolments__isnull=True)
-        .order_by("la_code")[0]
-    )
+    """An authority with no enrolment yet."""
+    return LocalAuthorityFactory()
 
 
 @pytest.fixture
 def esfa_lead(esfa_authority):
-    return User.objects.create(username="la.esfa", role=Role.LA_FINANCE_LEAD, authority=esfa_authority)
+    """The finance lead of the ESFA authority."""
+    return FinanceLeadFactory(authority=esfa_authority)
 
 
 @pytest.fixture
 def esfa_enrolment(dfe_official, esfa_authority):
-    return enrolment_invite(
-        actor=dfe_official, authority=esfa_authority, cohort=Cohort.objects.get(programme__code="ESFA")
-    )
+    return factories.esfa_enrolment(authority=esfa_authority, actor=dfe_official)
 
 
 def forecasts(years=PLAN_YEARS):
@@ -284,18 +279,18 @@ def test_a_closed_esfa_enrolment_takes_no_plan(today, dfe_official, esfa_lead, e
 
 
 @pytest.mark.parametrize(
-    "username, refusal",
+    "person, refusal",
     [
-        ("dfe.official", PermissionDenied),  # sees the enrolment; submitting is the authority's
-        ("la.207", Http404),  # another authority's finance lead
-        ("newton.partner", Http404),  # ESFA enrolments are not assigned to partners
-        ("ssg.member", Http404),
+        ("dfe_official", PermissionDenied),  # sees the enrolment; submitting is the authority's
+        ("finance_lead", Http404),  # another authority's finance lead
+        ("newton_partner", Http404),  # ESFA enrolments are not assigned to partners
+        ("steering_member", Http404),
     ],
 )
-def test_only_the_authoritys_finance_lead_may_submit(today, esfa_enrolment, username, refusal):
+def test_only_the_authoritys_finance_lead_may_submit(today, request, esfa_enrolment, person, refusal):
     with pytest.raises(refusal):
         management_plan_submit(
-            actor=User.objects.get(username=username),
+            actor=request.getfixturevalue(person),
             enrolment=esfa_enrolment,
             file=pdf(),
             forecasts=forecasts(),
@@ -307,9 +302,7 @@ def test_only_the_authoritys_finance_lead_may_submit(today, esfa_enrolment, user
 
 @pytest.fixture
 def plan(today, esfa_lead, esfa_enrolment):
-    return management_plan_submit(
-        actor=esfa_lead, enrolment=esfa_enrolment, file=pdf(), forecasts=forecasts()
-    )
+    return factories.management_plan(enrolment=esfa_enrolment, actor=esfa_lead)
 
 
 def _review_deadline(plan):
@@ -362,7 +355,7 @@ def test_a_new_review_moves_the_deadline_and_acceptance_without_a_date_removes_i
 
 
 def test_the_deadline_is_owned_by_the_programme_lead_when_there_is_no_case_lead(dfe_official, plan):
-    lead = User.objects.create(username="esfa.lead", role=Role.DFE_OFFICIAL)
+    lead = DfeOfficialFactory()
     Programme.objects.filter(code="ESFA").update(lead_official=lead)
     management_plan_review(
         actor=dfe_official, plan=plan, outcome=ReviewOutcome.ACCEPTED, next_review_on=date(2025, 4, 1)
@@ -446,18 +439,18 @@ def test_a_closed_enrolment_gets_no_next_review(dfe_official, plan, esfa_enrolme
 
 
 @pytest.mark.parametrize(
-    "username, refusal",
+    "person, refusal",
     [
-        ("la.esfa", PermissionDenied),
-        ("la.207", Http404),
-        ("newton.partner", Http404),
-        ("ssg.member", Http404),
+        ("esfa_lead", PermissionDenied),  # the plan's own authority
+        ("finance_lead", Http404),  # another authority's finance lead
+        ("newton_partner", Http404),
+        ("steering_member", Http404),
     ],
 )
-def test_only_dfe_reviews_a_plan(plan, username, refusal):
+def test_only_dfe_reviews_a_plan(request, plan, person, refusal):
     with pytest.raises(refusal):
         management_plan_review(
-            actor=User.objects.get(username=username), plan=plan, outcome=ReviewOutcome.ACCEPTED
+            actor=request.getfixturevalue(person), plan=plan, outcome=ReviewOutcome.ACCEPTED
         )
     assert _review_deadline(plan) is None
 

@@ -1,10 +1,17 @@
 """Pages render in GOV.UK style with GOV.UK Frontend served from the portal itself."""
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+
+from authorities.factories import FinanceLeadFactory
+from portal.factories import DfeOfficialFactory
+from programmes.factories import dbv_enrolment
+from programmes.services.diagnostic import diagnostic_stage_update
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +96,9 @@ def test_a_forbidden_action_is_a_gov_uk_403(client_for, finance_lead):
     assert "You do not have permission to do this" in response.content.decode()
 
 
-def test_the_authority_list_says_which_authorities_operated_on_a_date(client_for, dfe_official):
+def test_the_authority_list_says_which_authorities_operated_on_a_date(client_for, dfe_official, time_machine):
+    # "Today" is after Cumbria's split (1 April 2023) into Cumberland and Westmorland and Furness.
+    time_machine.move_to(datetime(2024, 6, 3, 10, 0, tzinfo=UTC), tick=False)
     client = client_for(dfe_official)
     page = client.get(reverse("authorities:list"), {"on": "2022-10-01"}).content.decode()
     assert "152 authorities operating on 1 October 2022" in page
@@ -99,3 +108,17 @@ def test_the_authority_list_says_which_authorities_operated_on_a_date(client_for
         "Enter the date like 2022-10-01"
         in client.get(reverse("authorities:list"), {"on": "1/10/22"}).content.decode()
     )
+
+
+def test_a_dbv_finance_lead_sees_their_diagnostics_planned_stage_among_their_authoritys_deadlines(client_for):
+    with time_machine.travel(date(2023, 2, 1)):
+        enrolment = dbv_enrolment(status="accepted")
+        stage = enrolment.diagnostic.stages.get(definition__number=7)
+        diagnostic_stage_update(actor=DfeOfficialFactory(), stage=stage, planned_date=date(2023, 3, 1))
+        lead = FinanceLeadFactory(authority=enrolment.authority)
+        page = client_for(lead).get(reverse("portal:home")).content.decode()
+    assert f"Other deadlines for {enrolment.authority.name}" in page
+    assert "Due in the next 60 days: 1" in page
+    assert "1 Mar 2023" in page
+    # It is not theirs to act on: the delivery partners own it.
+    assert "You have no overdue deadlines and none due in the next 60 days." in page

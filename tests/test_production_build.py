@@ -75,11 +75,15 @@ def test_with_debug_off_collectstatic_succeeds_and_the_sign_in_page_is_served(pr
             except OSError:
                 time.sleep(0.2)
         else:
-            pytest.fail("gunicorn did not answer within 20 seconds: " + server.stderr.read1().decode()[-2000:])
+            pytest.fail(
+                "gunicorn did not answer within 20 seconds: " + server.stderr.read1().decode()[-2000:]
+            )
         assert status == 200
         assert "Sign in" in page
         # The stylesheet is the fingerprinted copy collectstatic made, served by WhiteNoise.
-        stylesheet = re.search(r'href="(/static/govuk-frontend/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', page)
+        stylesheet = re.search(
+            r'href="(/static/govuk-frontend/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', page
+        )
         assert stylesheet, "the page does not link the fingerprinted GOV.UK Frontend stylesheet"
         assert _get(base + stylesheet.group(1))[0] == 200
     finally:

@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from demo import tracks as demo_tracks
+from authorities.factories import FinanceLeadFactory
 from portal.errors import DomainError
-from portal.models import User
 from programmes.models import FocusArea, Rating, SelfAssessment
 from programmes.selectors.trajectory import self_assessment_latest, self_assessments_latest
 from programmes.services.self_assessment import self_assessment_submit
@@ -21,6 +20,12 @@ def full_answers(rating=Rating.AMBER):
 @pytest.fixture
 def kensington(finance_lead):
     return finance_lead.authority
+
+
+@pytest.fixture
+def other_lead(db):
+    """The finance lead of another authority."""
+    return FinanceLeadFactory()
 
 
 def test_a_finance_lead_submits_a_rating_and_answer_for_each_of_the_five_areas(finance_lead, kensington):
@@ -42,7 +47,7 @@ def test_every_focus_area_is_required(finance_lead, kensington):
         self_assessment_submit(actor=finance_lead, authority=kensington, answers=answers)
     assert refused.value.field == "rating_4"
     assert "Culture change with school leaders" in refused.value.message
-    assert not SelfAssessment.objects.filter(authority=kensington, is_demo=False).exists()
+    assert not SelfAssessment.objects.filter(authority=kensington).exists()
 
 
 @pytest.mark.parametrize("rating", ["", "purple", None, "RED"])
@@ -81,10 +86,9 @@ def test_area_numbers_from_a_form_may_be_text(finance_lead, kensington):
 # --- Who may submit: the access policy ------------------------------------------------------------
 
 
-def test_a_finance_lead_of_another_authority_gets_404(kensington):
-    dorset_lead = User.objects.get(username="la.838")
+def test_a_finance_lead_of_another_authority_gets_404(other_lead, kensington):
     with pytest.raises(Http404):
-        self_assessment_submit(actor=dorset_lead, authority=kensington, answers=full_answers())
+        self_assessment_submit(actor=other_lead, authority=kensington, answers=full_answers())
 
 
 def test_a_steering_member_gets_404_as_no_single_authority_is_theirs_to_see(steering_member, kensington):
@@ -131,16 +135,15 @@ def test_the_authority_sees_its_own_self_assessment(finance_lead, kensington):
 def test_before_the_first_submission_the_areas_and_questions_still_show(
     dfe_official, finance_lead, kensington
 ):
-    SelfAssessment.objects.filter(authority=kensington).delete()
     view = self_assessment_latest(user=dfe_official, authority=kensington)
     assert view.self_assessment is None
     assert len(view.areas) == 5 and all(area.answer is None for area in view.areas)
 
 
-@pytest.mark.parametrize("username", ["la.838", "ssg.member"])
-def test_others_cannot_read_an_authoritys_self_assessment(username, kensington):
+@pytest.mark.parametrize("who", ["other_lead", "steering_member"])
+def test_others_cannot_read_an_authoritys_self_assessment(request, who, kensington):
     with pytest.raises(Http404):
-        self_assessment_latest(user=User.objects.get(username=username), authority=kensington)
+        self_assessment_latest(user=request.getfixturevalue(who), authority=kensington)
 
 
 def test_a_delivery_partner_sees_the_authority_but_not_its_self_assessment(
@@ -150,32 +153,17 @@ def test_a_delivery_partner_sees_the_authority_but_not_its_self_assessment(
     assert self_assessment_latest(user=newton_partner, authority=kensington).self_assessment is None
 
 
-def test_the_latest_per_authority_list_holds_one_per_authority_scoped(dfe_official, finance_lead, kensington):
+def test_the_latest_per_authority_list_holds_one_per_authority_scoped(
+    dfe_official, finance_lead, kensington, other_lead, steering_member
+):
     self_assessment_submit(actor=finance_lead, authority=kensington, answers=full_answers(Rating.RED))
     newest = self_assessment_submit(
         actor=finance_lead, authority=kensington, answers=full_answers(Rating.GREEN)
     )
-    dorset_lead = User.objects.get(username="la.838")
-    dorset = self_assessment_submit(
-        actor=dorset_lead, authority=dorset_lead.authority, answers=full_answers()
-    )
+    other = self_assessment_submit(actor=other_lead, authority=other_lead.authority, answers=full_answers())
 
     everyone = list(self_assessments_latest(user=dfe_official))
-    assert newest in everyone and dorset in everyone
+    assert newest in everyone and other in everyone
     assert len({sa.authority_id for sa in everyone}) == len(everyone)
     assert list(self_assessments_latest(user=finance_lead)) == [newest]
-    assert list(self_assessments_latest(user=User.objects.get(username="ssg.member"))) == []
-
-
-# --- Demo ------------------------------------------------------------------------------------------
-
-
-def test_the_demo_makes_two_self_assessments_as_the_authorities_own_leads_once():
-    demo_tracks.seed_demo_self_assessments()
-    demo = SelfAssessment.objects.filter(is_demo=True).select_related("authority", "submitted_by")
-    assert sorted(sa.authority.la_code for sa in demo) == sorted(demo_tracks.DEMO_SELF_ASSESSMENT_LA_CODES)
-    for sa in demo:
-        assert sa.submitted_by.username == f"la.{sa.authority.la_code}"
-        assert sa.answers.count() == 5
-        assert all("Demo answer (invented" in answer.answer for answer in sa.answers.all())
-    assert demo_tracks.seed_demo_self_assessments() == 0
+    assert list(self_assessments_latest(user=steering_member)) == []

@@ -8,12 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from deadlines.models import Deadline, DeadlineKind
-from demo import steering as demo
 from portal import access
 from portal.errors import DomainError
+from portal.factories import SteeringMemberFactory
 from portal.models import User
-from portal.roles import Role
-from steering.models import Action, ActionStatus, Meeting, SteeringGroup
+from steering.models import Action, ActionStatus, SteeringGroup
 from steering.selectors import action_detail, action_list, actions_owned, meeting_detail, meeting_list
 from steering.services import (
     action_create,
@@ -47,7 +46,12 @@ def meeting(dfe_official, group):
 
 @pytest.fixture
 def another_member(db):
-    return User.objects.create(username="ssg.other", role=Role.STEERING_MEMBER)
+    return SteeringMemberFactory()
+
+
+@pytest.fixture
+def system_user(db):
+    return User.objects.system_user()
 
 
 @pytest.fixture
@@ -93,12 +97,12 @@ def test_a_meeting_needs_a_title_and_a_date(dfe_official, group):
     assert refused.value.field == "held_on"
 
 
-@pytest.mark.parametrize("username", ["ssg.member", "la.207", "newton.partner"])
-def test_only_dfe_holds_meetings(group, username):
+@pytest.mark.parametrize("person", ["steering_member", "finance_lead", "newton_partner"])
+def test_only_dfe_holds_meetings(request, group, person):
     # The group itself is public reference data, so this is "seen but not allowed": 403.
     with pytest.raises(PermissionDenied):
         meeting_create(
-            actor=User.objects.get(username=username), group=group, held_on=date(2024, 6, 4), title="X"
+            actor=request.getfixturevalue(person), group=group, held_on=date(2024, 6, 4), title="X"
         )
 
 
@@ -190,14 +194,14 @@ def test_a_dfe_official_may_own_an_action(dfe_official, group):
     assert deadline_of(action).owner == dfe_official
 
 
-@pytest.mark.parametrize("username", ["la.207", "newton.partner", "system"])
-def test_an_owner_is_a_steering_member_or_dfe_official(dfe_official, group, username):
+@pytest.mark.parametrize("person", ["finance_lead", "newton_partner", "system_user"])
+def test_an_owner_is_a_steering_member_or_dfe_official(request, dfe_official, group, person):
     with pytest.raises(DomainError) as refused:
         action_create(
             actor=dfe_official,
             group=group,
             description="Do it",
-            owner=User.objects.get(username=username),
+            owner=request.getfixturevalue(person),
             due_on=date(2024, 7, 1),
         )
     assert refused.value.field == "owner"
@@ -243,11 +247,11 @@ def test_an_actions_meeting_belongs_to_its_group(dfe_official, group, meeting, s
     assert refused.value.field == "meeting"
 
 
-@pytest.mark.parametrize("username", ["ssg.member", "la.207", "newton.partner"])
-def test_only_dfe_sets_actions(group, steering_member, username):
+@pytest.mark.parametrize("person", ["steering_member", "finance_lead", "newton_partner"])
+def test_only_dfe_sets_actions(request, group, steering_member, person):
     with pytest.raises(PermissionDenied):
         action_create(
-            actor=User.objects.get(username=username),
+            actor=request.getfixturevalue(person),
             group=group,
             description="Do it",
             owner=steering_member,
@@ -304,12 +308,10 @@ def test_another_member_may_see_but_not_update_an_action_403(members_action, ano
         action_update(actor=another_member, action=members_action, status=ActionStatus.DONE)
 
 
-@pytest.mark.parametrize("username", ["la.207", "newton.partner"])
-def test_people_outside_the_group_cannot_see_an_action_404(members_action, username):
+@pytest.mark.parametrize("person", ["finance_lead", "newton_partner"])
+def test_people_outside_the_group_cannot_see_an_action_404(request, members_action, person):
     with pytest.raises(Http404):
-        action_update(
-            actor=User.objects.get(username=username), action=members_action, status=ActionStatus.DONE
-        )
+        action_update(actor=request.getfixturevalue(person), action=members_action, status=ActionStatus.DONE)
 
 
 def test_dfe_reschedules_and_reassigns_and_the_deadline_follows(dfe_official, members_action, another_member):
@@ -345,23 +347,7 @@ def test_a_members_own_actions_and_the_open_list(dfe_official, group, members_ac
     theirs = action_create(
         actor=dfe_official, group=group, description="DfE's", owner=dfe_official, due_on=date(2024, 8, 1)
     )
-    assert [a for a in actions_owned(user=steering_member) if not a.is_demo] == [members_action]
+    assert list(actions_owned(user=steering_member)) == [members_action]
     action_update(actor=dfe_official, action=theirs, status=ActionStatus.DONE)
     open_actions = list(action_list(user=steering_member, group=group, open_only=True))
     assert members_action in open_actions and theirs not in open_actions
-
-
-# --- Demo ------------------------------------------------------------------------------------------
-
-
-def test_the_demo_makes_one_meeting_and_two_actions_with_deadlines_once():
-    system = User.objects.system_user()
-    first = demo.seed(actor=system)
-    meeting = Meeting.objects.get(is_demo=True, title=demo.DEMO_MEETING_TITLE)
-    assert meeting.agenda and meeting.minutes
-    actions = list(meeting.actions.order_by("due_on"))
-    assert [action.owner.username for action in actions] == ["ssg.member", "dfe.official"]
-    assert all(action.is_demo and deadline_of(action) is not None for action in actions)
-    assert first in (0, 3)  # 0 when seed_demo has already made them
-    assert demo.seed(actor=system) == 0
-    assert Meeting.objects.filter(is_demo=True, title=demo.DEMO_MEETING_TITLE).count() == 1

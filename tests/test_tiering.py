@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from authorities.models import DsgFigure, FigureSource, LocalAuthority
-from demo.accounts import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS, seed_demo
+from authorities.factories import DsgFigureFactory
+from authorities.models import FigureSource, LocalAuthority
 from portal.errors import DomainError
 from portal.financial_year import FinancialYear
-from portal.models import User
 from programmes.models import Cohort, Enrolment, ProgrammeCode, ProposalStatus, Tier
 from programmes.services.enrolment import enrolment_transition
 from programmes.services.tiering import tiering_approve, tiering_propose
@@ -25,7 +24,7 @@ def give_figures(
     la_code, *, deficit_millions, allocation_millions=100, source=FigureSource.LA_RETURN, year=YEAR
 ):
     """A DSG figure whose cumulative deficit is `deficit_millions` (negative for a surplus)."""
-    return DsgFigure.objects.create(
+    return DsgFigureFactory(
         authority=LocalAuthority.objects.get(la_code=la_code),
         financial_year=year,
         source=source,
@@ -119,11 +118,12 @@ def test_an_authority_in_an_open_safety_valve_enrolment_is_excluded_and_not_rank
 
 def test_authorities_without_usable_figures_are_listed_apart_and_never_guessed(dfe_official):
     give_figures("202", deficit_millions=10)
-    DsgFigure.objects.create(  # figures without the cumulative balance: no deficit % to rank by
+    DsgFigureFactory(  # figures without the cumulative balance: no deficit % to rank by
         authority=LocalAuthority.objects.get(la_code="203"),
         financial_year=YEAR,
         source=FigureSource.LA_RETURN,
         total_dsg_allocation=100 * MILLION,
+        cumulative_balance=None,
     )
 
     proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0)
@@ -292,31 +292,14 @@ def test_only_a_dfe_official_may_approve_a_proposal(dfe_official, finance_lead, 
         tiering_approve(actor=finance_lead, proposal=proposal, cohorts=cohorts)
 
 
-def test_the_demo_figures_give_a_proposal_with_every_tier(dfe_official):
-    proposal = tiering_propose(
-        actor=dfe_official, reference_year=FinancialYear(2020), sv_places=5, source=FigureSource.DEMO
-    )
+def test_figures_for_every_authority_give_a_proposal_with_every_tier(dfe_official):
+    operating = LocalAuthority.objects.operating_on(YEAR.ends_on).order_by("la_code")
+    for n, authority in enumerate(operating):
+        # Deficits from 25 % down to a 5 % surplus, in an order that is not the LA codes'.
+        give_figures(authority.la_code, deficit_millions=25 - (n * 7) % 31)
+
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=5)
+
     tiers = {tier: proposal.placements.filter(tier=tier).count() for tier in Tier.values}
     assert tiers[Tier.SV] == 5 and tiers[Tier.DBV] == 55 and tiers[Tier.ESFA] > 50
     assert tiers[Tier.EXCLUDED] == 9 and tiers[Tier.NO_FIGURES] == 0
-
-
-def test_demo_figures_are_marked_invented_and_money_has_two_places():
-    figures = DsgFigure.objects.filter(source=FigureSource.DEMO, financial_year__in=DEMO_FIGURE_YEARS)
-    operating = LocalAuthority.objects.operating_on(FinancialYear(2020).ends_on).count()
-    assert figures.count() == 3 * operating
-    assert set(figures.values_list("notes", flat=True)) == {DEMO_FIGURE_NOTES}
-    for figure in figures[:30]:
-        assert figure.total_dsg_allocation.as_tuple().exponent == -2
-        assert figure.cumulative_balance.as_tuple().exponent == -2
-    assert (
-        figures.filter(cumulative_balance__lt=0).exists()
-        and figures.filter(cumulative_balance__gt=0).exists()
-    )
-
-
-def test_seeding_the_demo_again_creates_no_figures_and_no_history():
-    history = DsgFigure.history.model
-    before = (DsgFigure.objects.count(), history.objects.count(), User.objects.count())
-    seed_demo()
-    assert (DsgFigure.objects.count(), history.objects.count(), User.objects.count()) == before

@@ -1,6 +1,6 @@
 """The DSG trajectory (SPEC §4.7): actuals by source, targets, the planning-assumption forecast, the flags.
 
-The worked example (Dorset, a Safety Valve authority; its own demo figures are removed first):
+The worked example (Dorset, a Safety Valve authority; its published figures are removed first):
 
     actuals   2021-22 published   HNB  95,000,000.00  in-year −3,000,000.00  cumulative −20,000,000.00
               2022-23 LA return   HNB 100,000,000.00  in-year −4,000,000.00  cumulative −24,000,000.00
@@ -20,11 +20,9 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
+from authorities.factories import FinanceLeadFactory
 from authorities.models import DsgFigure, FigureSource, LocalAuthority
-from demo import tracks as demo_tracks
-from demo.accounts import DEMO_FIGURE_NOTES, DEMO_FIGURE_YEARS
 from portal.financial_year import FinancialYear
-from portal.models import User
 from programmes.models import Agreement, AgreementTarget, Enrolment
 from programmes.selectors.trajectory import authority_trajectory
 from programmes.trajectory import Assumptions, YearKind, trajectory_build
@@ -43,6 +41,11 @@ def dorset(db):
     authority = LocalAuthority.objects.get(la_code="312")
     authority.dsg_figures.all().delete()
     return authority
+
+
+@pytest.fixture
+def dorset_lead(dorset):
+    return FinanceLeadFactory(authority=dorset)
 
 
 def _figure(authority, year, source, *, hnb, in_year, cumulative, reserves=None, total="500,000,000.00"):
@@ -315,17 +318,19 @@ def test_the_statutory_override_end_is_a_setting(settings, dfe_official, worked_
 # --- Who may see it --------------------------------------------------------------------------------
 
 
-def test_the_authoritys_finance_lead_sees_its_trajectory_with_targets(worked_example, dorset_agreement):
-    lead = User.objects.get(username="la.312")
-    trajectory = authority_trajectory(user=lead, authority=worked_example)
+def test_the_authoritys_finance_lead_sees_its_trajectory_with_targets(
+    dorset_lead, worked_example, dorset_agreement
+):
+    trajectory = authority_trajectory(user=dorset_lead, authority=worked_example)
     assert trajectory.has_targets
     assert len(trajectory.actual_years) == 2
 
 
-@pytest.mark.parametrize("username", ["la.207", "ssg.member", "newton.partner"])
-def test_who_may_not_see_an_authority_gets_404(username, worked_example):
+# finance_lead is Kensington and Chelsea's; Newton is assigned to DBV authorities, not to Dorset.
+@pytest.mark.parametrize("who", ["finance_lead", "steering_member", "newton_partner"])
+def test_who_may_not_see_an_authority_gets_404(request, who, worked_example):
     with pytest.raises(Http404):
-        authority_trajectory(user=User.objects.get(username=username), authority=worked_example)
+        authority_trajectory(user=request.getfixturevalue(who), authority=worked_example)
 
 
 def test_an_assigned_delivery_partner_sees_the_figures_but_no_agreement_targets(newton_partner, finance_lead):
@@ -335,53 +340,11 @@ def test_an_assigned_delivery_partner_sees_the_figures_but_no_agreement_targets(
     assert trajectory.agreement is None and not trajectory.has_targets
 
 
-# --- Demo figures ----------------------------------------------------------------------------------
-
-
-def test_demo_figures_cover_ten_years_for_each_demo_authority_and_add_up(dfe_official):
-    system = User.objects.system_user()
-    demo_tracks.seed(actor=system)
-    for authority in demo_tracks.demo_authorities():
-        figures = {
-            f.financial_year: f
-            for f in DsgFigure.objects.filter(authority=authority, source=FigureSource.DEMO)
-        }
-        assert set(demo_tracks.TRACK_YEARS) <= set(figures), authority
-        for year in demo_tracks.TRACK_YEARS[1:]:
-            # Each year's cumulative balance is the last year's plus its in-year balance.
-            assert (
-                figures[year].cumulative_balance
-                == figures[year - 1].cumulative_balance + figures[year].in_year_balance
-            ), (authority, year)
-            assert figures[year].notes == DEMO_FIGURE_NOTES
-    assert demo_tracks.seed(actor=system) == 0
-
-
-def test_demo_figures_are_made_only_for_demo_authorities_and_not_for_portal_demos_years():
-    authority = demo_tracks.demo_authorities()[0]
-    made = demo_tracks.demo_track_figures(authority)
-    assert {figure.financial_year for figure in made}.isdisjoint(DEMO_FIGURE_YEARS)
-    assert len(made) + len(DEMO_FIGURE_YEARS) == 10
-    assert [f.cumulative_balance for f in made] == [
-        f.cumulative_balance for f in demo_tracks.demo_track_figures(authority)
-    ]
-    la_codes = {a.la_code for a in demo_tracks.demo_authorities()}
-    assert la_codes == {u.username[3:] for u in User.objects.filter(username__startswith="la.", is_demo=True)}
-
-
-def test_a_demo_authority_missing_a_year_gets_only_that_year(dorset):
-    system = User.objects.system_user()
-    demo_tracks.seed(actor=system)
-    DsgFigure.objects.filter(authority=dorset, financial_year=FY("2015-16")).delete()
-    assert demo_tracks.seed_demo_track_figures(actor=system) == 1
-    assert DsgFigure.objects.get(authority=dorset, financial_year=FY("2015-16")).source == FigureSource.DEMO
-
-
-@pytest.mark.parametrize("username", ["dfe.official", "la.312"])
+@pytest.mark.parametrize("who", ["dfe_official", "dorset_lead"])
 def test_the_trajectory_reads_in_a_fixed_number_of_queries(
-    django_assert_max_num_queries, worked_example, dorset_agreement, username
+    request, django_assert_max_num_queries, worked_example, dorset_agreement, who
 ):
-    user = User.objects.get(username=username)
+    user = request.getfixturevalue(who)
     # The authority, its figures, its agreement, the agreement's targets: however many years there are.
     with django_assert_max_num_queries(4):
         authority_trajectory(user=user, authority=worked_example, forecast_for=10)
