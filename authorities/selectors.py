@@ -11,7 +11,11 @@ from portal import access
 from .models import DsgFigure, LocalAuthority
 
 
-def authority_list(*, user, search: str = "", region: str = "", operating_on: date | None = None) -> QuerySet:
+def authority_list(
+    *, user, search: str = "", region: str = "", la_type: str = "", operating_on: date | None = None
+) -> QuerySet:
+    """The authorities the user may see, by name or code (`search`), region GSS code, type and the
+    day they operated on, each given filter narrowing the list."""
     authorities = access.visible(user, LocalAuthority.objects.select_related("region"))
     if search:
         authorities = authorities.filter(
@@ -22,6 +26,8 @@ def authority_list(*, user, search: str = "", region: str = "", operating_on: da
         ).distinct()
     if region:
         authorities = authorities.filter(region__gss_code=region)
+    if la_type:
+        authorities = authorities.filter(la_type=la_type)
     if operating_on:
         authorities = authorities.operating_on(operating_on)
     return authorities

@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from authorities.urls import list_patterns as authority_list_patterns
+from deadlines import views as deadline_views
+from portal import import_pages
 from portal import views as portal_views
-from programmes.views.authority import authority_detail_view
+from programmes.views.authority import authority_detail_view, authority_list_view
 
 from . import views
 
@@ -15,11 +16,20 @@ portal_patterns = [
     path("sign-in/", portal_views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", portal_views.SignOutView.as_view(), name="sign-out"),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("imports/", import_pages.import_choose_view, name="imports"),
+    path("imports/done/", import_pages.import_done_view, name="import-done"),
+    path("imports/<str:token>/", import_pages.import_preview_view, name="import-preview"),
 ]
 
 authority_patterns = [
-    *authority_list_patterns,
+    path("", authority_list_view, name="list"),
     path("<str:la_code>/", authority_detail_view, name="detail"),
+]
+
+deadline_patterns = [
+    path("<int:pk>/extend/", deadline_views.extend_view, name="extend"),
+    path("<int:pk>/extend/check/", deadline_views.extend_check_view, name="extend-check"),
+    path("<int:pk>/extend/done/", deadline_views.extend_done_view, name="extend-done"),
 ]
 
 urlpatterns = [
@@ -27,6 +37,7 @@ urlpatterns = [
     path("authorities/", include((authority_patterns, "authorities"))),
     path("programmes/", include("programmes.urls")),
     path("steering-group/", include("steering.urls")),
+    path("deadlines/", include((deadline_patterns, "deadlines"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -2,6 +2,8 @@
 
 A deadline is kept in step with its source record by deadlines.services, which every
 service that writes a source calls; deleting the source deletes its deadline (generic relation).
+A DfE official may extend one (`deadline_extend`): `due_on` is then the later of the source's date
+(`source_due_on`) and the extension (`extended_to`), and stays so when the source syncs again.
 """
 
 from datetime import date
@@ -25,6 +27,12 @@ class DeadlineKind(models.TextChoices):
     DIAGNOSTIC_STAGE = "diagnostic_stage", "Diagnostic stage planned"
     STEERING_ACTION = "steering_action", "Steering group action due"
     PLAN_REVIEW = "plan_review", "DSG management plan review due"
+
+
+def effective_due_on(source_due_on: date, extended_to: date | None) -> date:
+    """When a deadline is due: its source's date, or an extension's when that is later (a source
+    moved past the extension keeps its own later date)."""
+    return max(source_due_on, extended_to) if extended_to else source_due_on
 
 
 def overdue_on(today: date) -> Q:
@@ -63,7 +71,14 @@ class Deadline(models.Model):
         blank=True,
         related_name="deadlines",
     )
+    # When it is due: the source's date, or a DfE extension's when later (effective_due_on). No
+    # help_text: the API's `due_on` reads this field and its documented contract stays as it was.
     due_on = models.DateField()
+    source_due_on = models.DateField(help_text="The date the source record gives.")
+    extended_to = models.DateField(
+        null=True, blank=True, help_text="The date a DfE official moved it to (deadline_extend)."
+    )
+    extension_reason = models.TextField(blank=True, help_text="Why it was extended.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -101,6 +116,11 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_extended(self) -> bool:
+        """An extension moves it: the source's own date (`source_due_on`) is the old one."""
+        return self.extended_to is not None and self.due_on != self.source_due_on
 
     def is_overdue(self, today: date) -> bool:
         """overdue_on(today) for this one."""

@@ -62,3 +62,14 @@ def authority_deadlines(*, user, today: date | None = None, limit: int = 10) -> 
         .order_by("due_on", "pk")
     )
     return _split(others, today=today or timezone.localdate(), limit=limit)
+
+
+def open_deadlines(*, user) -> QuerySet:
+    """The open deadlines the user may see, by due date (for an authority's page, prefetched as its
+    `deadlines`)."""
+    return access.visible(user, Deadline.objects.open()).order_by("due_on", "pk")
+
+
+def deadline_detail(*, user, pk: int) -> Deadline:
+    """One deadline the user may see, with its authority (404 when out of scope)."""
+    return access.get_visible_or_404(user, Deadline.objects.select_related("authority"), pk=pk)

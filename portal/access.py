@@ -43,6 +43,7 @@ class Permission(StrEnum):
     UPDATE_STEERING_ACTION = "update_steering_action"
     VIEW_STEERING_GROUP_WORK = "view_steering_group_work"
     BROWSE_AUTHORITIES = "browse_authorities"
+    EXTEND_DEADLINE = "extend_deadline"
 
 
 def _is_signed_in(user) -> bool:
@@ -239,6 +240,8 @@ _ROLES_FOR = {
     # The register as a list to browse: DfE's every authority, a partner's assigned ones. A finance
     # lead goes straight to their own authority; a steering member sees no single authority.
     Permission.BROWSE_AUTHORITIES: {Role.DFE_OFFICIAL, Role.DELIVERY_PARTNER},
+    # Moving one authority's deadline, with a reason (SPEC §4.8).
+    Permission.EXTEND_DEADLINE: {Role.DFE_OFFICIAL},
 }
 
 # Actions on one object that need more than seeing it and having the role.

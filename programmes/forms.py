@@ -5,8 +5,9 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from authorities.models import FigureSource
+from authorities.models import FigureSource, LocalAuthority
 from portal.financial_year import FinancialYearFormField
+from portal.roles import DeliveryPartner
 
 from .models import Cohort, ProgrammeCode, StageStatus
 
@@ -124,4 +125,98 @@ class DiagnosticStageForm(forms.Form):
             Field("actual_date", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
             Field.textarea("notes", label_size=Size.MEDIUM),
             Button("submit", "Save stage"),
+        )
+
+
+# --- Enrolment: the question pages of each transition and of an invitation ---------------------
+
+
+class EnrolmentReasonForm(forms.Form):
+    """The question page of an enrolment transition: the reason, required where the service needs one."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(self, *args, verb: str, needs_reason: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.required = needs_reason
+        reason.label = f"Why {verb} this enrolment?" if needs_reason else "Note (optional)"
+        reason.help_text = (
+            "This is kept with the change of status and shown on the enrolment's timeline."
+            if needs_reason
+            else "Anything worth keeping with the change of status, like the date of the letter."
+        )
+        reason.error_messages["required"] = f"Enter the reason to {verb} this enrolment"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.MEDIUM), Button("submit", "Continue")
+        )
+
+
+class EnrolmentReplaceForm(forms.Form):
+    """The question page of a replacement: the authority taking the place, and why."""
+
+    authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        to_field_name="la_code",
+        label="Which authority takes the place?",
+        help_text="It joins the same cohort, with the same delivery partners.",
+        empty_label="Choose an authority",
+        error_messages={
+            "required": "Choose the authority that takes the place",
+            "invalid_choice": "Choose an authority from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is it replaced?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reason to replace this enrolment"},
+    )
+
+    def __init__(self, *args, authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        self.fields["authority"].label_from_instance = lambda la: f"{la.name} ({la.la_code})"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("authority", label_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.MEDIUM),
+            Button("submit", "Continue"),
+        )
+
+
+class EnrolmentInviteForm(forms.Form):
+    """The question page of an invitation of one authority: the cohort, its delivery partners and a note."""
+
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.none(),
+        label="Which cohort is the authority invited into?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the cohort to invite the authority into"},
+    )
+    partners = forms.MultipleChoiceField(
+        label="Delivery partners (DBV only)",
+        help_text="The partners who work with the authority in DBV and see its records. Leave blank otherwise.",
+        choices=DeliveryPartner.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Note (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.select_related("programme")
+        self.fields["cohort"].label_from_instance = lambda cohort: f"{cohort.programme.name}, {cohort.name}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("cohort", legend_size=Size.MEDIUM),
+            Field.checkboxes("partners", legend_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.MEDIUM),
+            Button("submit", "Continue"),
         )

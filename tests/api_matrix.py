@@ -71,6 +71,8 @@ MAY: dict[Permission, set[str]] = {
     Permission.VIEW_DBV_PROGRESS: {DFE, PARTNER, MEMBER},
     # The register as a list: DfE's every authority, a partner's assigned; a finance lead has their own.
     Permission.BROWSE_AUTHORITIES: {DFE, PARTNER},
+    # "A DfE official can move one authority's deadline with a reason" (SPEC §4.8).
+    Permission.EXTEND_DEADLINE: {DFE},
     # LA finance leads submit their authority's returns: monitoring reports, self-assessments, plans.
     Permission.SUBMIT_MONITORING_REPORT: {LEAD},
     Permission.SUBMIT_SELF_ASSESSMENT: {LEAD},

@@ -22,20 +22,31 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from authorities.factories import ContactFactory, DsgFigureFactory, FinanceLeadFactory
+from authorities.factories import ContactFactory, DsgFigureFactory, FinanceLeadFactory, LocalAuthorityFactory
 from authorities.models import ContactRole, FigureSource, LocalAuthority
+from deadlines.models import Deadline
 from portal.factories import TEST_PASSWORD, DeliveryPartnerFactory, DfeOfficialFactory, SteeringMemberFactory
 from portal.financial_year import FinancialYear
 from portal.models import User
 from portal.roles import DeliveryPartner
 from programmes.factories import (
+    cohort,
     dbv_progress,
     dbv_training_session,
     monitoring_report_assessed,
     monitoring_report_submitted,
     sv_agreement,
 )
-from programmes.models import Assessment, Diagnostic, DiagnosticStage, EngagementKind, Enrolment, StageStatus
+from programmes.factories import enrolment as programme_enrolment
+from programmes.models import (
+    Assessment,
+    Diagnostic,
+    DiagnosticStage,
+    EngagementKind,
+    Enrolment,
+    ProgrammeCode,
+    StageStatus,
+)
 from programmes.services.diagnostic import diagnostic_stage_update, engagement_log
 from steering.factories import steering_action, steering_meeting
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
@@ -298,6 +309,8 @@ class Portal:
                 field.select_option(value)
             elif kind in ("INPUT:radio", "INPUT:checkbox"):
                 field.check()  # A radio or checkbox is chosen by its label; the value is ignored.
+            elif kind == "INPUT:file":
+                field.set_input_files(value)  # A path, or {"name", "mimeType", "buffer"}.
             else:
                 field.fill(value)
         with self.page.expect_navigation() as navigation:
@@ -386,6 +399,49 @@ def log_a_stage_wrongly(portal, stage_form: str) -> None:
     assert portal.count(".govuk-error-summary") == 1 and portal.count(".govuk-error-message") == 1
 
 
+def extend_a_deadline(portal) -> None:
+    """From the authority page just visited: extend its first open deadline, wrongly then rightly."""
+    portal.visit(portal.first_link_in("[aria-labelledby='deadlines-caption'] tbody"))
+    portal.submit("Continue", status=400)  # Nothing entered: an error for the date and the reason.
+    assert portal.count(".govuk-error-summary") == 1
+    first = Deadline.objects.open().filter(pk=int(portal.path().split("/")[2])).get()
+    later = first.due_on + timedelta(days=14)
+    portal.submit(
+        "Continue",
+        Day=str(later.day),
+        Month=str(later.month),
+        Year=str(later.year),
+        **{"Why is the deadline being extended?": "The authority's finance lead is on leave."},
+    )
+    portal.submit("Extend the deadline")
+    assert portal.path().endswith("/extend/done/"), portal.path()
+
+
+def manage_an_enrolment(portal, people) -> None:
+    """An enrolment's page; withdrawing it (first without a reason), checking and confirming; its replacement's
+    question page; and inviting a new authority (first without a cohort)."""
+    enrolment = programme_enrolment(programme=ProgrammeCode.ESFA, actor=people.dfe_official)
+    page = f"/programmes/enrolments/{enrolment.pk}/"
+    portal.visit(page)
+    portal.visit(f"{page}withdraw/")
+    portal.submit("Continue", status=400)
+    assert portal.count(".govuk-error-summary") == 1 and portal.count(".govuk-error-message") == 1
+    portal.submit("Continue", **{"Why withdraw this enrolment?": "The authority asked to leave."})
+    assert portal.path() == f"{page}withdraw/check/", portal.path()
+    portal.submit("Confirm and record")
+    assert portal.path() == f"{page}withdraw/done/", portal.path()
+    portal.visit(page)
+    portal.visit(f"{page}replace/")
+    newcomer = LocalAuthorityFactory()
+    portal.visit(f"/programmes/invite/{newcomer.la_code}/")
+    portal.submit("Continue", status=400)
+    assert portal.count(".govuk-error-summary") == 1
+    esfa = cohort(ProgrammeCode.ESFA)
+    portal.submit("Continue", **{f"{esfa.programme.name}, {esfa.name}": "yes"})
+    portal.submit("Send the invitation")
+    assert re.fullmatch(r"/programmes/enrolments/\d+/invite/done/", portal.path()), portal.path()
+
+
 def signed_out(portal, people):
     portal.visit("/sign-in/")
     portal.submit("Sign in", Username=people.dfe_official.username, Password="not-the-password")
@@ -395,16 +451,41 @@ def signed_out(portal, people):
     portal.visit("/no-such-page/", status=404)
 
 
+def import_a_file(portal) -> None:
+    """The import pages: nothing chosen, a DSG file with a bad row, then the corrected file confirmed."""
+    header = "la_code,financial_year,source,total_dsg_allocation\n"
+
+    def csv_file(rows: str) -> dict:
+        return {"name": "figures.csv", "mimeType": "text/csv", "buffer": (header + rows).encode()}
+
+    portal.visit("/imports/")
+    portal.submit("Upload and preview", status=400)  # Nothing chosen: an error for the kind and the file.
+    assert portal.count(".govuk-error-message") == 2
+    bad = csv_file("301,2022-23,la_return,1000\n302,2022-23,la_return,twelve\n")
+    portal.submit("Upload and preview", **{"DSG figures": "yes", "Upload a file": bad})
+    assert portal.count(".govuk-error-summary") == 1 and portal.count("#problem-1") == 1
+    good = csv_file("301,2022-23,la_return,1000\n302,2022-23,la_return,12\n")
+    portal.visit("/imports/?kind=dsg-figures")
+    portal.submit("Upload and preview", **{"Upload a file": good})
+    portal.submit("Confirm and import")
+    assert portal.path() == "/imports/done/", portal.path()
+
+
 def dfe_official(portal, people):
     portal.sign_in(people.dfe_official.username)
     portal.visit("/home/")
     portal.visit("/authorities/")
     portal.visit("/authorities/?on=2022-10-01")
-    portal.visit("/authorities/?on=bad")
-    assert portal.count(".govuk-error-summary") == 1 and portal.count("#on-error") == 1
+    portal.visit("/authorities/?on=bad", status=400)
+    assert portal.count(".govuk-error-summary") == 1 and portal.count(".govuk-error-message") == 1
+    portal.visit("/authorities/?region=E99999999&status=lost", status=400)  # Unknown filter values.
+    assert portal.count(".govuk-error-message") == 2
+    portal.visit("/authorities/?programme=DBV&tranche=2&status=invited")
+    portal.visit("/authorities/?page=3")
     portal.visit("/authorities/?include_ended=yes&q=Cumbria")
     portal.visit("/authorities/207/")
     portal.visit("/authorities/838/")
+    extend_a_deadline(portal)
     portal.visit("/programmes/")
     portal.visit("/programmes/DBV/")
     portal.visit("/programmes/SV/")
@@ -424,6 +505,17 @@ def dfe_official(portal, people):
     portal.visit("/authorities/99999/", status=404)
     portal.visit("/programmes/DBV/progress/")
     log_a_stage_wrongly(portal, _open_stage_without_actual_date())
+    portal.visit("/programmes/grants/")
+    portal.visit("/programmes/grants/payments/?programme=SV&financial_year=2021-22&status=scheduled")
+    portal.visit("/programmes/grants/payments/?status=paid", status=400)
+    portal.visit("/programmes/grants/awarded/")
+    portal.visit(f"/programmes/diagnostics/{_diagnostic_of('207').pk}/grant/")
+    portal.submit(
+        "Continue", status=400
+    )  # Nothing entered: the amount, award date and payment 1 are asked for.
+    assert portal.count(".govuk-error-summary") == 1
+    manage_an_enrolment(portal, people)
+    import_a_file(portal)
 
 
 def delivery_partner(portal, people):
@@ -437,6 +529,7 @@ def delivery_partner(portal, people):
     portal.visit("/programmes/DBV/progress/")
     portal.visit(portal.first_link_in("main table tbody"))
     log_a_stage_wrongly(portal, _open_stage_without_actual_date("newton"))
+    portal.visit("/programmes/grants/")
 
 
 def finance_lead(portal, people):
@@ -450,6 +543,7 @@ def finance_lead(portal, people):
     own = _diagnostic_of("207")
     portal.visit(f"/programmes/diagnostics/{own.pk}/")
     portal.visit(f"/programmes/diagnostics/{own.pk}/stages/3/", status=403)
+    portal.visit(f"/programmes/enrolments/{own.enrolment_id}/", status=403)
 
 
 def safety_valve_finance_lead(portal, people):
@@ -459,6 +553,8 @@ def safety_valve_finance_lead(portal, people):
     portal.visit("/programmes/SV/")
     portal.visit("/programmes/tiering/", status=403)
     portal.visit("/authorities/207/", status=404)
+    portal.visit("/programmes/grants/")
+    portal.visit("/programmes/grants/payments/?programme=SV")
 
 
 def steering_group_member(portal, people):
@@ -468,6 +564,7 @@ def steering_group_member(portal, people):
     portal.visit("/programmes/")
     portal.visit("/programmes/ESFA/")
     portal.visit("/programmes/DBV/progress/")
+    portal.visit("/programmes/grants/")
 
 
 JOURNEYS = [

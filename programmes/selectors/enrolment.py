@@ -28,3 +28,8 @@ def enrolment_list(*, user) -> QuerySet:
             Prefetch("partner_assignments", queryset=access.visible(user, PartnerAssignment.objects.all())),
         )
     )
+
+
+def enrolment_detail(*, user, pk: int) -> Enrolment:
+    """One enrolment the user may see (see enrolment_list), with the enrolment that replaced it; a 404 otherwise."""
+    return access.get_visible_or_404(user, enrolment_list(user=user), pk=pk)

@@ -104,3 +104,42 @@ def payment_list(*, user) -> QuerySet:
     return access.visible(user, Payment.objects.all()).select_related(
         "grant__enrolment__authority", "grant__enrolment__cohort__programme", "decided_by"
     )
+
+
+# --- The rows behind a total ---------------------------------------------------------------------
+
+
+def _kinds_of(programme: str | None) -> list[str]:
+    return [kind for kind, code in PROGRAMME_OF_KIND.items() if programme in (None, code)]
+
+
+def payments_behind(
+    *,
+    user,
+    programme: str | None = None,
+    financial_year: FinancialYear | None = None,
+    status: str | None = None,
+) -> QuerySet:
+    """The payments the user may see that a total of national_grant_totals sums (any filter left None
+    is not applied), in due-date order, with their grant's authority and who decided each."""
+    payments = payment_list(user=user).filter(grant__kind__in=_kinds_of(programme))
+    if financial_year is not None:
+        payments = payments.filter(financial_year=financial_year)
+    if status:
+        payments = payments.filter(status=status)
+    return payments.order_by("due_on", "grant__enrolment__authority__name", "grant_id", "number")
+
+
+def grants_behind(
+    *, user, programme: str | None = None, financial_year: FinancialYear | None = None
+) -> QuerySet:
+    """The grants the user may see that an "awarded" total sums, in award-date order, with their
+    authority and who awarded each."""
+    grants = (
+        access.visible(user, Grant.objects.all())
+        .filter(kind__in=_kinds_of(programme))
+        .select_related("enrolment__authority", "enrolment__cohort__programme", "awarded_by")
+    )
+    if financial_year is not None:
+        grants = grants.filter(financial_year=financial_year)
+    return grants.order_by("awarded_on", "enrolment__authority__name", "pk")

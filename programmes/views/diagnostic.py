@@ -14,6 +14,7 @@ from ..forms import DiagnosticStageForm
 from ..models import StageStatus
 from ..selectors.diagnostic import dbv_matrix, diagnostic_detail, training_feedback_share
 from ..services.diagnostic import diagnostic_stage_update
+from .grants import grant_award_offered
 
 # The short tag shown in a matrix cell for each stage status (the key on the page explains them).
 STATUS_TAGS = {
@@ -92,6 +93,7 @@ def diagnostic_detail_view(request, pk):
             "can_log": diagnostic.is_open
             and access.can(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
             "can_view_progress": access.can(request.user, Permission.VIEW_DBV_PROGRESS),
+            "can_award_grant": grant_award_offered(request.user, diagnostic),
         },
     )
 
