@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Tests run in parallel, one pytest-xdist worker per core, each with its own test database.
+PYTEST_WORKERS ?= auto
 CHECK_VERSION := import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])
 
 .PHONY: venv run test lint check
@@ -32,9 +34,9 @@ run: venv
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# All tests. Extra pytest arguments: make test PYTEST_ARGS="-k healthz -x"
+# All tests. Extra pytest arguments: make test PYTEST_ARGS="-k healthz -x"; one process: PYTEST_WORKERS=0
 test: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # ruff, and the layers of docs/decisions/0017-layers.md (import-linter contracts in pyproject.toml).
 lint: venv

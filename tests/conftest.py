@@ -10,10 +10,14 @@ provides all of them, so a missing one is a broken pipeline, never a silent skip
 import os
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.cache import cache
 
-from tests.browser import missing_browser
+# Its helpers assert as they check pages: have pytest explain a failed assert there too.
+pytest.register_assert_rewrite("tests.browser")
+
+from django.conf import settings as django_settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+
+from tests.browser import missing_browser  # noqa: E402
 
 # The shared fixtures: reference data and demo accounts in the test database, signed-in clients.
 pytest_plugins = ["tests.fixtures"]

@@ -5,12 +5,17 @@ suite never runs seed_demo to set up.
 """
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from authorities.factories import FinanceLeadFactory
 from authorities.models import LocalAuthority
 from portal.factories import TEST_PASSWORD, DeliveryPartnerFactory, DfeOfficialFactory, SteeringMemberFactory
 from portal.roles import DeliveryPartner
+from tests import browser
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +25,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
         call_command("load_reference_data", stdout=open("/dev/null", "w"))
+        _snapshot.extend(_rows_now())
+
+
+# Every row of every table once the reference data is loaded, to put back after a transactional test
+# has emptied the database: loading the reference data again takes seconds, this a fraction of one.
+_snapshot: list[tuple[type, list]] = []
+
+
+def _rows_now() -> list[tuple[type, list]]:
+    rows = [(model, list(model._base_manager.all())) for model in apps.get_models(include_auto_created=True)]
+    return [(model, objects) for model, objects in rows if objects]
+
+
+def restore_reference_data() -> None:
+    """Put the database back as the session began (reference data only), after a transactional test.
+
+    The rows keep their primary keys, content types included (the deadlines point at them), so the
+    content types Django re-created after the flush are replaced by the originals.
+    """
+    if _snapshot and not LocalAuthority.objects.exists():
+        with transaction.atomic():
+            ContentType.objects.all().delete()
+            for model, objects in _snapshot:
+                model._base_manager.bulk_create(objects)
+        ContentType.objects.clear_cache()
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in _snapshot]):
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For a transactional test (which starts from an emptied database): the reference data, as in every other test."""
+    restore_reference_data()
 
 
 @pytest.fixture
@@ -64,3 +103,11 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="session")
+def browser_thread():
+    """One Chromium for the whole session (per xdist worker)."""
+    thread = browser.BrowserThread()
+    yield thread
+    thread.close()

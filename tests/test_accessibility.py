@@ -13,19 +13,16 @@ meaningful wording, zoom) still need a person with a browser and a screen reader
 """
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from authorities.factories import ContactFactory, DsgFigureFactory, FinanceLeadFactory, LocalAuthorityFactory
 from authorities.models import ContactRole, FigureSource, LocalAuthority
 from deadlines.models import Deadline
-from portal.factories import TEST_PASSWORD, DeliveryPartnerFactory, DfeOfficialFactory, SteeringMemberFactory
+from portal.factories import DeliveryPartnerFactory, DfeOfficialFactory, SteeringMemberFactory
 from portal.financial_year import FinancialYear
 from portal.models import User
 from portal.roles import DeliveryPartner
@@ -49,81 +46,9 @@ from programmes.models import (
 )
 from programmes.services.diagnostic import diagnostic_stage_update, engagement_log
 from steering.factories import steering_action, steering_meeting
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import DESKTOP, Portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# After a frame, so that GOV.UK Frontend has redrawn for a new viewport width (the service
-# navigation folds into a Menu button below 641px).
-RUN_AXE = """async tags => {
-    await new Promise(resolve => requestAnimationFrame(() => resolve()));
-    return axe.run(document, {runOnly: {type: "tag", values: tags}});
-}"""
-# Each page is checked at 320 CSS pixels wide (WCAG's reflow width, the mobile layout) and on a
-# desktop; the desktop comes last, as the width the next page opens at.
-DESKTOP = {"width": 1280, "height": 800}
-VIEWPORTS = {"320px": {"width": 320, "height": 640}, "1280px": DESKTOP}
-# Enough elements per rule to find and fix the template; the count says how many there are in all.
-NODES_SHOWN = 5
-
-
-class BrowserThread:
-    """Playwright in a thread of its own.
-
-    Playwright's sync API leaves an asyncio event loop running in the thread that uses it, and
-    Django then refuses database work in that thread (SynchronousOnlyOperation). So Chromium is
-    started, and every call into it made, in one worker thread; the tests' own thread keeps the
-    database. The live server answers in a third.
-    """
-
-    def __init__(self):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
-        self._playwright = None
-        self._browser = None
-
-    def call(self, function, *args, **kwargs):
-        """`function(browser, *args, **kwargs)` in the browser's thread; its result or its exception."""
-
-        def task():
-            if self._browser is None:
-                from playwright.sync_api import sync_playwright
-
-                self._playwright = sync_playwright().start()
-                self._browser = self._playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                )
-            return function(self._browser, *args, **kwargs)
-
-        return self._executor.submit(task).result()
-
-    def proxy(self, target):
-        """`target`, with each of its methods run in the browser's thread."""
-        thread = self
-
-        class Proxy:
-            def __getattr__(self, name):
-                method = getattr(target, name)
-                return lambda *args, **kwargs: thread.call(lambda _browser: method(*args, **kwargs))
-
-        return Proxy()
-
-    def close(self):
-        def stop():
-            if self._browser is not None:
-                self._browser.close()
-                self._playwright.stop()
-
-        self._executor.submit(stop).result()
-        self._executor.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser_thread():
-    thread = BrowserThread()
-    yield thread
-    thread.close()
 
 
 @dataclass(frozen=True)
@@ -237,10 +162,8 @@ def _register_entries() -> None:
 
 
 @pytest.fixture
-def people() -> People:
-    """A transactional test starts from whatever earlier ones left: load the reference data (idempotently),
-    then make a user of each role and enough records that each page they visit has something on it."""
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+def people(reference_data) -> People:
+    """A user of each role, and enough records that each page they visit has something on it."""
     people = People(
         dfe_official=DfeOfficialFactory(),
         delivery_partner=DeliveryPartnerFactory(organisation=DeliveryPartner.NEWTON),
@@ -253,126 +176,6 @@ def people() -> People:
     _a_meeting_with_actions(dfe=people.dfe_official, member=people.steering_member)
     _register_entries()
     return people
-
-
-class Portal:
-    """One browser session on the live portal that checks each page it is shown."""
-
-    def __init__(self, context, base_url: str):
-        self.context = context
-        self.page = context.new_page()
-        self.base_url = base_url
-        self.problems: list[str] = []
-        self.checked: list[str] = []
-        self._requests: list[str] = []
-        self._script_errors: list[str] = []
-        self.page.on("request", lambda request: self._requests.append(request.url))
-        self.page.on("pageerror", lambda error: self._script_errors.append(str(error)))
-        self.page.on("console", self._console)
-        self.page.on("response", self._response)
-        self.page.on("requestfailed", self._request_failed)
-
-    def _console(self, message) -> None:
-        # GOV.UK Frontend reports a component it could not start (a skip link without its target,
-        # an accordion without its sections) with console.log, as "ElementError: ...". Chromium's
-        # own "Failed to load resource" is left to _response, as a 403 or 404 page is expected.
-        if message.text.startswith("Failed to load resource"):
-            return
-        if message.type == "error" or "Error" in message.text:
-            self._script_errors.append(f"console.{message.type}: {message.text.splitlines()[0]}")
-
-    def _request_failed(self, request) -> None:
-        # Leaving a page cancels what it was still loading (often the favicon): not a fault.
-        if request.failure != "net::ERR_ABORTED":
-            self._script_errors.append(f"{request.failure} for {request.url}")
-
-    def _response(self, response) -> None:
-        # The page itself may be an expected 400, 403 or 404; what it loads (CSS, scripts, fonts,
-        # images) must all be there.
-        if response.status >= 400 and response.request.resource_type != "document":
-            self._script_errors.append(f"HTTP {response.status} for {response.url}")
-
-    def visit(self, path: str, status: int = 200) -> None:
-        response = self.page.goto(self.base_url + path)
-        assert response.status == status, f"GET {path}: {response.status}, expected {status}"
-        self.check(f"GET {path}")
-
-    def submit(self, button: str, status: int = 200, **fields: str) -> None:
-        """Fill in the form's fields by their labels, press the button and check the page it leads to.
-
-        A radio or checkbox named by its label is chosen (whatever value is given for it).
-        """
-        for label, value in fields.items():
-            field = self.page.get_by_label(label, exact=True)
-            kind = field.evaluate("element => element.tagName + ':' + (element.type || '')")
-            if kind.startswith("SELECT:"):
-                field.select_option(value)
-            elif kind in ("INPUT:radio", "INPUT:checkbox"):
-                field.check()  # A radio or checkbox is chosen by its label; the value is ignored.
-            elif kind == "INPUT:file":
-                field.set_input_files(value)  # A path, or {"name", "mimeType", "buffer"}.
-            else:
-                field.fill(value)
-        with self.page.expect_navigation() as navigation:
-            self.page.get_by_role("button", name=button, exact=True).click()
-        response = navigation.value
-        assert response.status == status, f"{button} on {self.page.url}: {response.status}, expected {status}"
-        self.check(f"{button} -> {self.page.url.removeprefix(self.base_url)}")
-
-    def sign_in(self, username: str) -> None:
-        self.page.goto(self.base_url + "/sign-in/")
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(TEST_PASSWORD)
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
-        assert self.page.url == self.base_url + "/home/", f"{username} did not get signed in"
-
-    def check(self, label: str) -> None:
-        self.checked.append(label)
-        problems = []
-        lang = self.page.evaluate("document.documentElement.getAttribute('lang')")
-        if not lang:
-            problems.append("the html element has no lang attribute")
-        headings = self.page.locator("h1").count()
-        if headings != 1:
-            problems.append(f"{headings} h1 elements, expected exactly one")
-        foreign = [url for url in self._requests if not url.startswith(self.base_url + "/")]
-        if foreign:
-            problems.append("requests to other hosts: " + ", ".join(foreign))
-        self._requests.clear()
-        if self._script_errors:
-            problems.append("script or loading errors: " + "; ".join(self._script_errors))
-        self._script_errors.clear()
-
-        self.page.add_script_tag(path=AXE)
-        for width, size in VIEWPORTS.items():
-            self.page.set_viewport_size(size)
-            for violation in self.page.evaluate(RUN_AXE, WCAG_22_AA)["violations"]:
-                nodes = violation["nodes"]
-                tags = ", ".join(tag for tag in violation["tags"] if tag.startswith("wcag"))
-                problems.append(
-                    f"axe {violation['id']} ({violation['impact']}) at {width}: {violation['help']} "
-                    f"[{tags}] {violation['helpUrl']}"
-                )
-                for node in nodes[:NODES_SHOWN]:
-                    summary = " ".join((node.get("failureSummary") or "").split())
-                    problems.append(f"    at {' '.join(map(str, node['target']))}: {summary}")
-                if len(nodes) > NODES_SHOWN:
-                    problems.append(f"    and {len(nodes) - NODES_SHOWN} more elements")
-        if problems:
-            self.problems.append(f"{label} ({self.page.title()}):\n  " + "\n  ".join(problems))
-
-    def path(self) -> str:
-        return self.page.url.removeprefix(self.base_url)
-
-    def count(self, selector: str) -> int:
-        return self.page.locator(selector).count()
-
-    def first_link_in(self, selector: str) -> str:
-        return self.page.locator(f"{selector} a").first.get_attribute("href")
-
-    def close(self) -> None:
-        self.context.close()
 
 
 # What each role sees, page by page. Each journey starts signed out, in a browser session of its own.

@@ -7,7 +7,6 @@ barrier starts them together. Exactly one wins and the other gets a clear refusa
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from authorities.factories import LocalAuthorityFactory
@@ -21,11 +20,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def committed_reference_data():
-    """Transactional tests start from whatever earlier ones left: load (idempotently) what we need.
-
-    Returns a DfE official (made by a factory, committed like everything here)."""
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))
+def committed_reference_data(reference_data):
+    """The reference data, committed, and a DfE official (made by a factory, committed like everything here)."""
     return DfeOfficialFactory()
 
 
