@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
-# Tests run in parallel, one pytest-xdist worker per core, each with its own test database.
+# Tests run in parallel, one pytest-xdist worker per core, each with its own test database. `load`
+# hands each worker its tests in the suite's order, so a transactional test (which empties the
+# database) is never followed by one that expects the reference data in place (not so `worksteal`).
 PYTEST_WORKERS ?= auto
 CHECK_VERSION := import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])
 
@@ -36,7 +38,7 @@ run: venv
 
 # All tests. Extra pytest arguments: make test PYTEST_ARGS="-k healthz -x"; one process: PYTEST_WORKERS=0
 test: venv
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # ruff, and the layers of docs/decisions/0017-layers.md (import-linter contracts in pyproject.toml).
 lint: venv

@@ -16,7 +16,9 @@ from portal.roles import Role
 
 from .models import AuthorityType, Contact, ContactRole, DsgFigure, FigureSource, LocalAuthority, Region
 
-UNUSED_LA_CODES = [*range(100, 200), *range(400, 800), *range(940, 1000)]
+# Codes no authority of the register has: not 420 (the Isles of Scilly), nor 940 to 943 (the
+# unitaries of 2021 and 2023). tests/test_reference_data.py checks it.
+UNUSED_LA_CODES = [*range(100, 200), *range(400, 420), *range(421, 800), *range(950, 1000)]
 
 
 def _region():

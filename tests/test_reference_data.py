@@ -187,3 +187,13 @@ def test_programmes_cohorts_stages_and_focus_areas():
 def test_reference_data_is_attributed_to_the_system_account():
     authority = LocalAuthority.objects.get(la_code="202")
     assert authority.history.earliest().history_user.username == "system"
+
+
+@pytest.mark.django_db
+def test_the_factories_new_authorities_never_take_a_code_of_the_register():
+    # LocalAuthorityFactory gets or creates by code: a code of the register would hand a test a real
+    # authority, with its published figures and enrolments, instead of a new one.
+    from authorities.factories import UNUSED_LA_CODES
+
+    taken = set(LocalAuthority.objects.values_list("la_code", flat=True))
+    assert taken and not taken & {str(code) for code in UNUSED_LA_CODES}
