@@ -1,22 +1,18 @@
 """The deadline extension question page's form, in GOV.UK style (crispy-forms-gds)."""
 
-from crispy_forms_gds.fields import DateInputField
+from datetime import date
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
-
-class _RealDateField(DateInputField):
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as impossible:  # like 31 2 2027
-            raise ValidationError("The new due date must be a real date") from impossible
+from portal.forms import DayMonthYearField
 
 
 class DeadlineExtensionForm(forms.Form):
-    new_due_on = _RealDateField(
+    new_due_on = DayMonthYearField(
+        what="new due date",
+        example=date(2027, 3, 27),
         label="New due date",
         help_text="For example, 27 3 2027. It must be after the current due date.",
     )
@@ -29,16 +25,6 @@ class DeadlineExtensionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["new_due_on"]
-        field.error_messages["required"] = "Enter the new due date"
-        field.error_messages["incomplete"] = "The new due date must include a day, month and year"
-        day, month, year = field.fields
-        day.error_messages["incomplete"] = "The new due date must include a day"
-        month.error_messages["incomplete"] = "The new due date must include a month"
-        year.error_messages["incomplete"] = "The new due date must include a year"
-        day.validators[0].message = "The new due date's day must be a number, like 27"
-        month.validators[0].message = "The new due date's month must be a number, like 3"
-        year.validators[0].message = "The new due date's year must be a number, like 2027"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

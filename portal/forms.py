@@ -18,12 +18,15 @@ The page's template shows the form's errors in the GOV.UK error summary (`{% inc
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from .errors import DomainError
 
@@ -45,6 +48,38 @@ def run_form(form: forms.Form, call: Callable[[dict], Result]) -> Result | None:
     except DomainError as refusal:
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return None
+
+
+class DayMonthYearField(DateInputField):
+    """The GOV.UK date input: day, month and year boxes, each `inputmode="numeric"`, whose every message
+    names the date it asks for ("Enter the award date", "The award date must be a real date").
+
+    `example` is the date the messages give as an example of each part (27 3 2023 unless told). The
+    error summary (templates/gds/layout/error_summary.html) links an error of the whole date to its
+    Day input, `id_<name>_0`, as the Design System asks.
+    """
+
+    def __init__(self, *, what: str, example: date = date(2023, 3, 27), **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.what = what
+        self.example = example
+        self.error_messages["required"] = f"Enter the {what}"
+        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+        parts = (("day", example.day), ("month", example.month), ("year", example.year))
+        for part, widget, (name, number) in zip(self.fields, self.widget.widgets, parts, strict=True):
+            part.error_messages["incomplete"] = f"The {what} must include a {name}"
+            part.validators[0].message = f"The {what}'s {name} must be a number, like {number}"
+            widget.attrs["inputmode"] = "numeric"
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return date(day=int(day), month=int(month), year=int(year))
+        except (ValueError, OverflowError):  # 31 2 2023, month 13, year 0: never Python's own words
+            example = f"{self.example.day} {self.example.month} {self.example.year}"
+            raise ValidationError(f"The {self.what} must be a real date, like {example}") from None
 
 
 class SignInForm(AuthenticationForm):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 
 from portal.financial_year import FinancialYearFormField
+from portal.forms import DayMonthYearField
 from portal.money import MoneyFormField
 
 from .models import PaymentStatus, ProgrammeCode
@@ -21,31 +20,6 @@ GRANT_PROGRAMMES = [
     (ProgrammeCode.DBV, "DBV"),
 ]
 PAYMENT_ROWS = 3
-
-
-class DayMonthYearField(DateInputField):
-    """A GOV.UK date input whose every message names the date it asks for ("the award date")."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)
-        self.what = what
-        self.error_messages["required"] = f"Enter the {what}"
-        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
-        for part, example in zip(self.fields, ("day", "month", "year"), strict=True):
-            part.error_messages["incomplete"] = f"The {what} must include a {example}"
-        for part, (name, example) in zip(
-            self.fields, (("day", 27), ("month", 3), ("year", 2023)), strict=True
-        ):
-            part.validators[0].message = f"The {what}'s {name} must be a number, like {example}"
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            return date(day=int(day), month=int(month), year=int(year))
-        except ValueError:
-            raise ValidationError(f"The {self.what} must be a real date, like 27 3 2023") from None
 
 
 class DbvGrantAwardForm(forms.Form):

@@ -47,6 +47,30 @@ RUN_AXE = """async () => {
 # scrolling sideways; the page itself may not be wider than the viewport.
 REFLOW_WIDTH = 320
 PAGE_WIDTH = "document.documentElement.scrollWidth"
+# Where a page too wide comes from: each element that reaches past the viewport's right edge while its
+# parent does not (a table in a box of the page's width, a long word), as a short CSS-like path. One
+# inside a scrolling box is scrolled there, unless it is absolutely positioned (visually hidden text),
+# which escapes the box when the box is not its containing block.
+WIDE_ELEMENTS = """() => {
+    const width = document.documentElement.clientWidth;
+    const scrolled = element => !["absolute", "fixed"].includes(getComputedStyle(element).position)
+        && [...ancestors(element)].some(a => getComputedStyle(a).overflowX !== "visible");
+    function* ancestors(element) {
+        for (let a = element.parentElement; a && a !== document.body; a = a.parentElement) yield a;
+    }
+    const past = element => element.getBoundingClientRect().right > width + 0.5 && !scrolled(element);
+    const name = element => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+        + [...element.classList].slice(0, 2).map(c => "." + c).join("");
+    return [...document.body.querySelectorAll("*")]
+        .filter(element => past(element) && !past(element.parentElement))
+        .map(element => {
+            const path = [];
+            for (let e = element; e && e !== document.body && path.length < 4; e = e.parentElement) {
+                path.unshift(name(e));
+            }
+            return `${path.join(" > ")} (${Math.round(element.getBoundingClientRect().right)} px)`;
+        });
+}"""
 # Each page is checked at 320 CSS pixels wide (WCAG's reflow width, the mobile layout) and on a
 # desktop; the desktop comes last, as the width the next page opens at.
 DESKTOP = {"width": 1280, "height": 800}
@@ -205,6 +229,10 @@ class Portal:
                         f"the page scrolls sideways at {width}: it is {page_width} px wide "
                         f"(a wide table belongs in a focusable .portal-table-scroll region)"
                     )
+                    wide = self.page.evaluate(WIDE_ELEMENTS)
+                    problems.extend(f"    at {element}" for element in wide[:NODES_SHOWN])
+                    if len(wide) > NODES_SHOWN:
+                        problems.append(f"    and {len(wide) - NODES_SHOWN} more elements")
             for violation in violations:
                 nodes = violation["nodes"]
                 tags = ", ".join(tag for tag in violation["tags"] if tag.startswith(("wcag", "best")))

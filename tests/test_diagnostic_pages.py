@@ -90,7 +90,7 @@ def test_a_partner_sees_their_authorities_in_the_matrix_and_not_an_unassigned_on
     assert _diagnostic_url(unassigned) not in page
     assert "Tranche 1" in page and "Status of a stage" in page
     assert "very good or exceptional" in page
-    assert "open Diagnostics nationally, by stage and status" in page
+    assert "open Diagnostics of all its authorities, by stage and status" in page
     assert client_for(newton_partner).get(_diagnostic_url(unassigned)).status_code == 404
 
 
@@ -122,7 +122,7 @@ def test_a_steering_member_sees_national_counts_only(client_for, steering_member
     response = client_for(steering_member).get(PROGRESS)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "open Diagnostics nationally, by stage and status" in page
+    assert "open Diagnostics of all its authorities, by stage and status" in page
     assert "very good or exceptional" in page
     assert "/programmes/diagnostics/" not in page
     names = Diagnostic.objects.filter(enrolment__cohort__programme__code="DBV").values_list(
@@ -220,7 +220,7 @@ def test_complete_without_an_actual_date_is_refused_in_an_error_summary(client_f
     page = response.content.decode()
     assert "govuk-error-summary" in page
     assert "a complete stage needs its actual date" in page
-    assert 'href="#id_actual_date"' in page
+    assert 'href="#id_actual_date_0"' in page  # the Day input: the error summary links to it
     after = _stage(diagnostic, 12)
     assert (after.status, after.notes, after.logged_at) == (before.status, before.notes, before.logged_at)
 

@@ -16,13 +16,20 @@ from ..selectors.diagnostic import dbv_matrix, diagnostic_detail, training_feedb
 from ..services.diagnostic import diagnostic_stage_update
 from .grants import grant_award_offered
 
-# The short tag shown in a matrix cell for each stage status (the key on the page explains them).
+# The short tag shown in a matrix cell for each stage status (the key on the page explains them):
+# short enough that all 12 stages fit beside the authority's name on a 1280 px screen.
 STATUS_TAGS = {
-    StageStatus.NOT_STARTED: ("Not started", "govuk-tag--grey"),
+    StageStatus.NOT_STARTED: ("To do", "govuk-tag--grey"),
     StageStatus.IN_PROGRESS: ("Started", "govuk-tag--blue"),
     StageStatus.COMPLETE: ("Done", "govuk-tag--green"),
     StageStatus.BLOCKED: ("Blocked", "govuk-tag--red"),
 }
+
+
+def tranche_heading(tranche: int, cohort_name: str) -> str:
+    """ "Tranche 1" for the cohort named "Tranche 1" (not "Tranche 1: Tranche 1"); "Tranche 4: <name>" else."""
+    label = f"Tranche {tranche}"
+    return label if cohort_name in ("", label) else f"{label}: {cohort_name}"
 
 
 def _cell_description(number: int, name: str, cell) -> str:
@@ -65,7 +72,14 @@ def dbv_progress_view(request):
             }
             for stage in tranche.stage_counts or []
         ]
-        tranches.append({"tranche": tranche, "rows": rows, "counts": counts})
+        tranches.append(
+            {
+                "tranche": tranche,
+                "heading": tranche_heading(tranche.tranche, tranche.cohort_name),
+                "rows": rows,
+                "counts": counts,
+            }
+        )
     return render(
         request,
         "programmes/dbv_progress.html",
@@ -89,6 +103,11 @@ def diagnostic_detail_view(request, pk):
         "programmes/diagnostic_detail.html",
         {
             "diagnostic": diagnostic,
+            "tranche": (
+                tranche_heading(cohort.tranche, cohort.name)
+                if (cohort := diagnostic.enrolment.cohort).tranche
+                else cohort.name
+            ),
             "due_by": diagnostic.enrolment.cohort.programme.diagnostics_due_by,
             "can_log": diagnostic.is_open
             and access.can(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
