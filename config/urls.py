@@ -9,6 +9,7 @@ from portal import views as portal_views
 from programmes.views.authority import authority_detail_view, authority_list_view
 
 from . import views
+from .history_views import history_view
 
 portal_patterns = [
     path("", views.root, name="root"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("steering-group/", include("steering.urls")),
     path("deadlines/", include((deadline_patterns, "deadlines"))),
+    path("history/<str:record>/<int:pk>/", history_view, name="history"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
 ]

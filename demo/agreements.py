@@ -42,7 +42,12 @@ from programmes.models import (
     StageStatus,
 )
 from programmes.selectors.agreement import off_track_review
-from programmes.services.agreement import agreement_create, monitoring_report_assess, monitoring_report_submit
+from programmes.services.agreement import (
+    agreement_create,
+    agreement_vary,
+    monitoring_report_assess,
+    monitoring_report_submit,
+)
 from programmes.services.grants import (
     APPLICATION_SUBMITTED_STAGE,
     dbv_grant_award,
@@ -70,6 +75,13 @@ SLIPPING_ASSESSED_DAYS_AGO = 4
 WOBBLY = "382"
 # Authorities whose latest report is submitted and waits for DfE's assessment.
 AWAITING_ASSESSMENT = ("382", "355")
+# Kirklees's agreement was varied after its at-risk spell: a condition added, about 30 months back.
+VARIED = "382"
+VARIED_MONTHS_AGO = 30
+VARIATION_REASON = (
+    f"{DEMO}after the at-risk assessments, the authority agreed to report its independent placements."
+)
+VARIATION_CONDITION = f"{DEMO}Report the number of independent special school placements to DfE each quarter."
 
 CONDITIONS = (
     "Strengthen early intervention, so that needs are met before they escalate.",
@@ -291,6 +303,33 @@ def _seed_agreement(enrolment: Enrolment, plan: AgreementPlan, *, actor, dfe, to
             _decide(record, agreement=agreement, dfe=dfe, day=day)
     # The decision deadlines from the story's assessment dates, not the seed's.
     payment_deadlines_sync(actor=dfe, grant=grant)
+    if plan.la_code == VARIED:
+        _vary(agreement, dfe=dfe, today=today)
+
+
+def _vary(agreement: Agreement, *, dfe, today: date) -> None:
+    """One variation, as a DfE official records it: a condition added, every other term as it stands."""
+    varied_on = max(agreement.signed_on, today - timedelta(days=VARIED_MONTHS_AGO * 30))
+    variation = agreement_vary(
+        actor=dfe,
+        agreement=agreement,
+        varied_on=varied_on,
+        reason=VARIATION_REASON,
+        conditions=[
+            *agreement.conditions.order_by("number").values_list("text", flat=True),
+            VARIATION_CONDITION,
+        ],
+        targets=list(
+            agreement.targets.values_list("financial_year", "in_year_balance", "cumulative_balance")
+        ),
+        instalments=[
+            (payment.due_on, payment.amount)
+            for payment in agreement.contribution.payments.order_by("number")
+            if payment.status == PaymentStatus.SCHEDULED
+        ],
+    )
+    mark_demo([variation])
+    backdate(variation, recorded_at=_at(varied_on))
 
 
 def _submit(report: MonitoringReport, plan: AgreementPlan, *, lead, day: date, today: date) -> None:

@@ -189,6 +189,7 @@ _SCOPES.update(
         "programmes.Agreement": _authority_records("enrolment__authority"),
         "programmes.AgreementCondition": _authority_records("agreement__enrolment__authority"),
         "programmes.AgreementTarget": _authority_records("agreement__enrolment__authority"),
+        "programmes.AgreementVariation": _authority_records("agreement__enrolment__authority"),
         "programmes.MonitoringReport": _authority_records("agreement__enrolment__authority"),
         "programmes.SelfAssessment": _authority_records("authority"),
         "programmes.SelfAssessmentAnswer": _authority_records("self_assessment__authority"),

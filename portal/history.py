@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Field, Model
 from django.utils import formats, timezone
 
@@ -17,6 +18,7 @@ from . import access
 from .access import Permission
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+ENTRIES_PER_PAGE = 25
 
 
 # --- Recording who made a change ----------------------------------------------------------------
@@ -140,16 +142,15 @@ def changes(record, previous=_FIRST) -> list[Change]:
     return _changes(raw, _related(raw))
 
 
-def history_for(*, user, obj: Model) -> list[HistoryEntry]:
-    """`obj`'s history, newest first, each row with who made it and what changed.
+def _newest_first(obj: Model):
+    return obj.history.select_related("history_user").order_by("-history_date", "-history_id")
 
-    404 if `obj` is out of the user's scope, 403 if they may see it but not its history. Runs in a
-    fixed number of queries: the rows with their users, then one per model a foreign key points at.
-    """
-    access.require(user, Permission.VIEW_HISTORY, obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+def _entries(records: list, *, older=None) -> list[HistoryEntry]:
+    """Entries for consecutive history rows, newest first; `older` is the row just before the last of
+    them (None when the last is the first row of all). One query per model a foreign key points at."""
     raws = [
-        _raw_changes(record, records[index + 1] if index + 1 < len(records) else None)
+        _raw_changes(record, records[index + 1] if index + 1 < len(records) else older)
         for index, record in enumerate(records)
     ]
     related = _related([change for raw in raws for change in raw])
@@ -163,3 +164,31 @@ def history_for(*, user, obj: Model) -> list[HistoryEntry]:
         )
         for record, raw in zip(records, raws, strict=True)
     ]
+
+
+def history_for(*, user, obj: Model) -> list[HistoryEntry]:
+    """`obj`'s history, newest first, each row with who made it and what changed.
+
+    404 if `obj` is out of the user's scope, 403 if they may see it but not its history. Runs in a
+    fixed number of queries: the rows with their users, then one per model a foreign key points at.
+    """
+    access.require(user, Permission.VIEW_HISTORY, obj)
+    return _entries(list(_newest_first(obj)))
+
+
+def history_page(*, user, obj: Model, page_number, per_page: int = ENTRIES_PER_PAGE) -> Page:
+    """One page of `obj`'s history, newest first: a Page of HistoryEntry (page 1 for a number that is
+    not one, the last page for one past the end).
+
+    As history_for (404 out of scope, 403 without the permission), in a fixed number of queries
+    whatever the number of rows: the count, the page's rows with their users plus the row just
+    before the page's last (to tell what the last changed), then one per model a foreign key points at.
+    """
+    access.require(user, Permission.VIEW_HISTORY, obj)
+    rows = _newest_first(obj)
+    paginator = Paginator(rows, per_page)
+    number = paginator.get_page(page_number).number
+    first = (number - 1) * per_page
+    records = list(rows[first : first + per_page + 1])
+    older = records[per_page] if len(records) > per_page else None
+    return Page(_entries(records[:per_page], older=older), number, paginator)

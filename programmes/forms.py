@@ -1,15 +1,17 @@
 """Forms of the programme pages, in GOV.UK style (crispy-forms-gds)."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from authorities.models import FigureSource, LocalAuthority
+from authorities.models import LocalAuthority
 from portal.financial_year import FinancialYearFormField
+from portal.forms import DayMonthYearField
 from portal.roles import DeliveryPartner
 
-from .models import Cohort, ProgrammeCode, StageStatus
+from .models import Cohort, StageStatus
+from .models.tiering import FIGURE_SOURCE_NAMES
+from .services.tiering import DEFAULT_SOURCES, DEFAULT_SV_PLACES, SOURCE_PREFERENCE
 
 
 class TieringProposalForm(forms.Form):
@@ -22,7 +24,13 @@ class TieringProposalForm(forms.Form):
     sv_places = forms.IntegerField(
         label="Safety Valve places",
         min_value=0,
-        help_text="How many of the highest-ranked authorities to propose for Safety Valve.",
+        initial=DEFAULT_SV_PLACES,
+        help_text=(
+            f"How many of the highest-ranked authorities to propose for Safety Valve. Leave as "
+            f"{DEFAULT_SV_PLACES} to stand in for the authorities DfE had already invited to Safety Valve, "
+            "which the portal does not record: on the published 2020-21 figures it gives the closest "
+            "match to the 55 DBV authorities DfE chose."
+        ),
         # GOV.UK asks for a text input that brings up the numeric keypad, not type="number".
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
@@ -31,10 +39,16 @@ class TieringProposalForm(forms.Form):
             "min_value": "The number of Safety Valve places must be 0 or more",
         },
     )
-    source = forms.ChoiceField(
+    sources = forms.MultipleChoiceField(
         label="Figures to use",
-        choices=[("", "Published first, then LA returns, then demo")] + list(FigureSource.choices),
-        required=False,
+        choices=[(source, FIGURE_SOURCE_NAMES[source]) for source in SOURCE_PREFERENCE],
+        initial=list(DEFAULT_SOURCES),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "DfE's published figures only, unless you add LA returns or demo figures. Where an authority "
+            "has figures from more than one source, published come first, then LA returns, then demo."
+        ),
+        error_messages={"required": "Select at least one source of figures"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -44,42 +58,19 @@ class TieringProposalForm(forms.Form):
         self.helper.layout = Layout(
             Field.text("reference_year", field_width=5),
             Field.text("sv_places", field_width=3),
-            Field.select("source"),
+            Field.checkboxes("sources", legend_size=Size.SMALL, small=True),
             Button("submit", "Run the proposal"),
         )
 
 
 class TieringApprovalForm(forms.Form):
-    sv_cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.none(), label="Invite the Safety Valve authorities into"
-    )
-    dbv_cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.none(), label="Invite the DBV authorities into"
-    )
-    esfa_cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.none(), label="Invite the ESFA authorities into"
-    )
+    """Approving a proposal asks nothing more: the button, after the page's warning."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cohorts = Cohort.objects.select_related("programme")
-        for name, code in (
-            ("sv_cohort", ProgrammeCode.SAFETY_VALVE),
-            ("dbv_cohort", ProgrammeCode.DBV),
-            ("esfa_cohort", ProgrammeCode.ESFA),
-        ):
-            self.fields[name].queryset = cohorts.filter(programme__code=code)
-            self.fields[name].error_messages["required"] = (
-                f"Choose the cohort to {self.fields[name].label.lower()}"
-            )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.select("sv_cohort"),
-            Field.select("dbv_cohort"),
-            Field.select("esfa_cohort"),
-            Button("submit", "Approve and send the invitations"),
-        )
+        self.helper.layout = Layout(Button("submit", "Approve the proposal"))
 
 
 class DiagnosticStageForm(forms.Form):
@@ -91,32 +82,22 @@ class DiagnosticStageForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the stage's status"},
     )
-    planned_date = DateInputField(
+    planned_date = DayMonthYearField(
+        what="planned date",
         label="Planned date",
         required=False,
-        require_all_fields=False,
         help_text="When the stage is planned to be done. For example, 27 3 2023. Leave blank if not planned.",
     )
-    actual_date = DateInputField(
+    actual_date = DayMonthYearField(
+        what="actual date",
         label="Actual date",
         required=False,
-        require_all_fields=False,
         help_text="When the stage was completed. Needed for a complete stage; it cannot be in the future.",
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, what in (("planned_date", "planned date"), ("actual_date", "actual date")):
-            field = self.fields[name]
-            field.error_messages["incomplete"] = f"The {what} must include a day, month and year"
-            day, month, year = field.fields
-            day.error_messages["incomplete"] = f"The {what} must include a day"
-            month.error_messages["incomplete"] = f"The {what} must include a month"
-            year.error_messages["incomplete"] = f"The {what} must include a year"
-            day.validators[0].message = f"The {what}'s day must be a number, like 27"
-            month.validators[0].message = f"The {what}'s month must be a number, like 3"
-            year.validators[0].message = f"The {what}'s year must be a number, like 2023"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -215,6 +196,46 @@ class EnrolmentInviteForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            Field.radios("cohort", legend_size=Size.MEDIUM),
+            Field.checkboxes("partners", legend_size=Size.MEDIUM),
+            Field.textarea("reason", label_size=Size.MEDIUM),
+            Button("submit", "Continue"),
+        )
+
+
+class BulkInviteForm(EnrolmentInviteForm):
+    """The question page of inviting several authorities into one cohort: which of those selected, the
+    cohort, the delivery partners and a note kept with every invitation."""
+
+    authorities = forms.ModelMultipleChoiceField(
+        queryset=LocalAuthority.objects.none(),
+        to_field_name="la_code",
+        label="Which authorities are invited?",
+        help_text="Untick any you do not want to invite.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one authority to invite",
+            "invalid_choice": "Select the authorities from those listed",
+        },
+    )
+
+    def __init__(self, *args, offered, cohorts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authorities"].queryset = offered
+        self.fields["authorities"].label_from_instance = lambda la: f"{la.name} ({la.la_code})"
+        cohort = self.fields["cohort"]
+        if cohorts is not None:
+            cohort.queryset = cohorts
+        cohort.label = "Which cohort are the authorities invited into?"
+        cohort.error_messages["required"] = "Choose the cohort to invite the authorities into"
+        self.fields[
+            "partners"
+        ].help_text = (
+            "The partners who work with the authorities in DBV and see their records. Leave blank otherwise."
+        )
+        self.fields["reason"].help_text = "Kept with every invitation."
+        self.helper.layout = Layout(
+            Field.checkboxes("authorities", legend_size=Size.MEDIUM, small=True),
             Field.radios("cohort", legend_size=Size.MEDIUM),
             Field.checkboxes("partners", legend_size=Size.MEDIUM),
             Field.textarea("reason", label_size=Size.MEDIUM),

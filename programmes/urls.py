@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import diagnostic, enrolment, grants, tiering
+from .views import agreements, diagnostic, enrolment, grants, tiering
 
 app_name = "programmes"
 
@@ -18,6 +18,13 @@ urlpatterns = [
         name="diagnostic-stage",
     ),
     path("enrolments/<int:pk>/", enrolment.enrolment_detail_view, name="enrolment"),
+    # Before the transitions' pattern, which would take "agreement" for a transition.
+    path("enrolments/<int:pk>/agreement/", agreements.agreement_create_view, name="agreement-create"),
+    path(
+        "enrolments/<int:pk>/agreement/check/",
+        agreements.agreement_create_check_view,
+        name="agreement-create-check",
+    ),
     path(
         "enrolments/<int:pk>/<slug:transition>/", enrolment.enrolment_question_view, name="enrolment-question"
     ),
@@ -25,6 +32,10 @@ urlpatterns = [
         "enrolments/<int:pk>/<slug:transition>/check/", enrolment.enrolment_check_view, name="enrolment-check"
     ),
     path("enrolments/<int:pk>/<slug:transition>/done/", enrolment.enrolment_done_view, name="enrolment-done"),
+    # Inviting several authorities: before invite/<la_code>/, which "check" and "sent" would otherwise match.
+    path("invite/", enrolment.invite_many_question_view, name="invite-many"),
+    path("invite/check/", enrolment.invite_many_check_view, name="invite-many-check"),
+    path("invite/sent/", enrolment.invite_many_sent_view, name="invite-many-sent"),
     path("invite/<str:la_code>/", enrolment.invite_question_view, name="invite"),
     path("invite/<str:la_code>/check/", enrolment.invite_check_view, name="invite-check"),
     path("grants/", grants.grant_totals_view, name="grants"),
@@ -33,5 +44,32 @@ urlpatterns = [
     path("grants/<int:pk>/awarded/", grants.grant_awarded_view, name="grant-awarded"),
     path("diagnostics/<int:pk>/grant/", grants.grant_award_view, name="grant-award"),
     path("diagnostics/<int:pk>/grant/check/", grants.grant_award_check_view, name="grant-award-check"),
+    path("agreements/", agreements.agreement_list_view, name="agreements"),
+    path("agreements/<int:pk>/", agreements.agreement_detail_view, name="agreement"),
+    path("agreements/<int:pk>/recorded/", agreements.agreement_recorded_view, name="agreement-recorded"),
+    path("agreements/<int:pk>/details/", agreements.agreement_details_view, name="agreement-details"),
+    path("agreements/<int:pk>/vary/", agreements.agreement_vary_view, name="agreement-vary"),
+    path(
+        "agreements/<int:pk>/vary/check/", agreements.agreement_vary_check_view, name="agreement-vary-check"
+    ),
+    path(
+        "agreements/<int:pk>/variations/<int:number>/",
+        agreements.agreement_varied_view,
+        name="agreement-varied",
+    ),
+    path("monitoring-reports/<int:pk>/assess/", agreements.report_assess_view, name="report-assess"),
+    path(
+        "monitoring-reports/<int:pk>/assess/check/",
+        agreements.report_assess_check_view,
+        name="report-assess-check",
+    ),
+    path("monitoring-reports/<int:pk>/assessed/", agreements.report_assessed_view, name="report-assessed"),
+    path("instalments/<int:pk>/decide/", agreements.instalment_decide_view, name="instalment-decide"),
+    path(
+        "instalments/<int:pk>/decide/check/",
+        agreements.instalment_decide_check_view,
+        name="instalment-decide-check",
+    ),
+    path("instalments/<int:pk>/decided/", agreements.instalment_decided_view, name="instalment-decided"),
     path("<str:code>/", views.programme_detail_view, name="detail"),
 ]

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from authorities.factories import FinanceLeadFactory
 from programmes.factories import (
@@ -35,14 +35,6 @@ def today(time_machine):
 
 def report_due(agreement, due_on):
     return agreement.monitoring_reports.get(due_on=due_on)
-
-
-def agreement_or_authority_url(agreement, anchor):
-    """The agreement's page once it is built (another part of Step 7), else its authority's page."""
-    try:
-        return reverse("programmes:agreement", args=[agreement.pk])
-    except NoReverseMatch:
-        return reverse("authorities:detail", args=[agreement.enrolment.authority.la_code]) + anchor
 
 
 def make_workload(count: int, actor) -> list:
@@ -154,9 +146,9 @@ def test_the_dfe_home_lists_monitoring_reports_to_assess(client_for, dfe_officia
     page = response.content.decode()
     assert "Monitoring reports to assess: 2" in page
     for agreement in agreements[1:]:
+        assess = reverse("programmes:report-assess", args=[report_due(agreement, date(2023, 3, 15)).pk])
         assert (
-            f'href="{agreement_or_authority_url(agreement, "#current-work")}">'
-            f"{agreement.enrolment.authority.name}: monitoring report due 15 March 2023</a>"
+            f'href="{assess}">{agreement.enrolment.authority.name}: monitoring report due 15 March 2023</a>'
         ) in page
     assert "Submitted on 10 April 2023; not yet assessed" in page
 
@@ -182,10 +174,16 @@ def test_the_dfe_home_lists_instalments_due_and_the_one_an_off_track_assessment_
 
     page = response.content.decode()
     assert "Instalments to decide: 4" in page
-    link = agreement_or_authority_url(first, "#grants")
     name = first.enrolment.authority.name
-    assert f'href="{link}">{name}: instalment 1 of the Safety Valve contribution (£16,000,000)</a>' in page
-    assert f'href="{link}">{name}: instalment 3 of the Safety Valve contribution (£8,000,000)</a>' in page
+    for number, amount in ((1, "£16,000,000"), (3, "£8,000,000")):
+        decide = reverse(
+            "programmes:instalment-decide",
+            args=[Payment.objects.get(grant__agreement=first, number=number).pk],
+        )
+        assert (
+            f'href="{decide}">{name}: instalment {number} of the Safety Valve contribution ({amount})</a>'
+            in page
+        )
     assert (
         "The monitoring report due 15 March 2023 was assessed off track: release or withhold by 24 April 2023"
         in page

@@ -11,7 +11,7 @@ from portal.errors import DomainError
 from portal.financial_year import FinancialYear
 from programmes.models import Cohort, Enrolment, ProgrammeCode, ProposalStatus, Tier
 from programmes.services.enrolment import enrolment_transition
-from programmes.services.tiering import tiering_approve, tiering_propose
+from programmes.services.tiering import tiering_approve, tiering_invite, tiering_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ MILLION = Decimal("1000000")
 
 
 def give_figures(
-    la_code, *, deficit_millions, allocation_millions=100, source=FigureSource.LA_RETURN, year=YEAR
+    la_code, *, deficit_millions, allocation_millions=100, source=FigureSource.PUBLISHED, year=YEAR
 ):
     """A DSG figure whose cumulative deficit is `deficit_millions` (negative for a surplus)."""
     return DsgFigureFactory(
@@ -86,7 +86,7 @@ def test_authorities_are_ranked_by_deficit_percent_and_placed_sv_then_dbv_then_e
         Decimal("20.00"),
         Decimal("-40000000.00"),
         Decimal("200000000.00"),
-        FigureSource.LA_RETURN,
+        FigureSource.PUBLISHED,
     )
     assert placed["206"].deficit_percent == Decimal("-1.00")
     assert proposal.created_by == dfe_official and proposal.status == ProposalStatus.DRAFT
@@ -121,7 +121,7 @@ def test_authorities_without_usable_figures_are_listed_apart_and_never_guessed(d
     DsgFigureFactory(  # figures without the cumulative balance: no deficit % to rank by
         authority=LocalAuthority.objects.get(la_code="203"),
         financial_year=YEAR,
-        source=FigureSource.LA_RETURN,
+        source=FigureSource.PUBLISHED,
         total_dsg_allocation=100 * MILLION,
         cumulative_balance=None,
     )
@@ -141,27 +141,68 @@ def test_authorities_without_usable_figures_are_listed_apart_and_never_guessed(d
     assert "909" not in placed  # Cumbria ended in 2023: not operating at the end of 2030-31
 
 
-def test_one_figure_per_authority_published_before_la_return_before_demo_unless_a_source_is_chosen(
+def test_by_default_only_published_figures_rank_and_la_returns_and_demo_are_left_out(dfe_official):
+    give_figures("202", deficit_millions=3)  # published
+    give_figures("203", deficit_millions=5, source=FigureSource.LA_RETURN)
+    give_figures("204", deficit_millions=9, source=FigureSource.DEMO)
+
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0)
+
+    placed = placements_of(proposal)
+    assert ranked_codes(proposal) == ["202"]
+    assert (placed["202"].figure_source, placed["202"].figure_source_name) == ("published", "Published")
+    assert placed["203"].tier == placed["204"].tier == Tier.NO_FIGURES  # never taken from other sources
+    assert proposal.figure_sources == ["published"]
+
+
+def test_the_official_may_add_la_returns_and_demo_figures_published_first_then_la_return_then_demo(
     dfe_official,
 ):
-    give_figures("202", deficit_millions=3, source=FigureSource.PUBLISHED)
+    give_figures("202", deficit_millions=3)
     give_figures("202", deficit_millions=30, source=FigureSource.DEMO)
     give_figures("203", deficit_millions=5, source=FigureSource.LA_RETURN)
     give_figures("203", deficit_millions=1, source=FigureSource.DEMO)
+    give_figures("205", deficit_millions=2, source=FigureSource.DEMO)
 
-    preferred = placements_of(tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0))
-    assert (preferred["202"].deficit_percent, preferred["202"].figure_source) == (
-        Decimal("3.00"),
-        "published",
+    proposal = tiering_propose(
+        actor=dfe_official,
+        reference_year=YEAR,
+        sv_places=0,
+        sources=[FigureSource.DEMO, FigureSource.LA_RETURN, FigureSource.PUBLISHED],
     )
-    assert (preferred["203"].deficit_percent, preferred["203"].figure_source) == (
-        Decimal("5.00"),
-        "la_return",
+    placed = placements_of(proposal)
+    assert {
+        code: (placed[code].deficit_percent, placed[code].figure_source_name)
+        for code in placed
+        if placed[code].rank
+    } == {
+        "202": (Decimal("3.00"), "Published"),
+        "203": (Decimal("5.00"), "LA return"),
+        "205": (Decimal("2.00"), "Demo"),
+    }
+    assert proposal.figure_sources == ["published", "la_return", "demo"]  # in order of preference
+
+    with_la_returns = tiering_propose(
+        actor=dfe_official,
+        reference_year=YEAR,
+        sv_places=0,
+        sources=[FigureSource.PUBLISHED, FigureSource.LA_RETURN],
     )
+    assert ranked_codes(with_la_returns) == ["203", "202"]
 
     demo = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0, source=FigureSource.DEMO)
-    assert ranked_codes(demo) == ["202", "203"]
+    assert ranked_codes(demo) == ["202", "205", "203"]
     assert placements_of(demo)["202"].deficit_percent == Decimal("30.00")
+
+
+def test_a_proposal_needs_at_least_one_source_of_figures(dfe_official):
+    with pytest.raises(DomainError, match="at least one source") as refused:
+        tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0, sources=[])
+    assert refused.value.field == "sources"
+
+
+def test_safety_valve_places_default_to_26(dfe_official):
+    assert tiering_propose(actor=dfe_official, reference_year=YEAR).sv_places == 26
 
 
 def test_dbv_places_default_to_the_dbv_programmes_55(dfe_official):
@@ -249,8 +290,8 @@ def test_approval_is_all_or_nothing_when_dbv_places_run_out_part_way(dfe_officia
 def test_approval_skips_an_authority_that_no_longer_operates(dfe_official, cohorts):
     # Northamptonshire (928) operated until 31 March 2021: in a 2020-21 proposal, but not invitable now.
     year = FinancialYear(2020)
-    give_figures("928", deficit_millions=10, year=year)
-    give_figures("202", deficit_millions=20, year=year)
+    give_figures("928", deficit_millions=10, year=year, source=FigureSource.LA_RETURN)
+    give_figures("202", deficit_millions=20, year=year, source=FigureSource.LA_RETURN)
     proposal = tiering_propose(
         actor=dfe_official, reference_year=year, sv_places=1, dbv_places=0, source=FigureSource.LA_RETURN
     )
@@ -303,3 +344,126 @@ def test_figures_for_every_authority_give_a_proposal_with_every_tier(dfe_officia
     tiers = {tier: proposal.placements.filter(tier=tier).count() for tier in Tier.values}
     assert tiers[Tier.SV] == 5 and tiers[Tier.DBV] == 55 and tiers[Tier.ESFA] > 50
     assert tiers[Tier.EXCLUDED] == 9 and tiers[Tier.NO_FIGURES] == 0
+
+
+# --- Approving on the pages, then inviting a selection (docs/decisions/0025) ---------------------
+
+
+def test_approving_without_cohorts_records_the_approval_and_invites_nobody(dfe_official):
+    give_figures("202", deficit_millions=20)
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=1, dbv_places=0)
+    before = Enrolment.objects.count()
+
+    result = tiering_approve(actor=dfe_official, proposal=proposal)
+
+    assert (result.invited, result.skipped) == ([], [])
+    assert Enrolment.objects.count() == before
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.approved_by) == (ProposalStatus.APPROVED, dfe_official)
+    with pytest.raises(DomainError, match="approved only once"):
+        tiering_approve(actor=dfe_official, proposal=proposal)
+
+
+def test_a_selection_of_an_approved_tier_is_invited_each_with_its_rank_and_figure(dfe_official, cohorts):
+    give_figures("202", deficit_millions=20)
+    give_figures("203", deficit_millions=15)
+    give_figures("205", deficit_millions=10)
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=3, dbv_places=0)
+    tiering_approve(actor=dfe_official, proposal=proposal)
+    chosen = list(LocalAuthority.objects.filter(la_code__in=["202", "205"]).order_by("la_code"))
+
+    invited = tiering_invite(
+        actor=dfe_official,
+        proposal=proposal,
+        authorities=chosen,
+        cohort=cohorts[Tier.SV],
+        reason="Letters sent.",
+    )
+
+    assert [(e.authority.la_code, e.cohort, e.status) for e in invited] == [
+        ("202", cohorts[Tier.SV], "invited"),
+        ("205", cohorts[Tier.SV], "invited"),
+    ]
+    assert invited[1].transitions.get().reason == (
+        f"Tiering proposal {proposal.pk} (2030-31): ranked 3, deficit 10.00% of DSG. Letters sent."
+    )
+    assert not Enrolment.objects.filter(authority__la_code="203").exists()
+
+
+def test_a_draft_proposal_invites_nobody(dfe_official, cohorts):
+    give_figures("202", deficit_millions=20)
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=1, dbv_places=0)
+    with pytest.raises(DomainError, match="still a draft: approve it"):
+        tiering_invite(
+            actor=dfe_official,
+            proposal=proposal,
+            authorities=[LocalAuthority.objects.get(la_code="202")],
+            cohort=cohorts[Tier.SV],
+        )
+    assert not Enrolment.objects.filter(authority__la_code="202").exists()
+
+
+def test_an_authority_goes_only_into_its_own_tiers_programme(dfe_official, cohorts):
+    give_figures("202", deficit_millions=20)
+    give_figures("203", deficit_millions=1)
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=1, dbv_places=0)
+    tiering_approve(actor=dfe_official, proposal=proposal)
+    authorities = list(LocalAuthority.objects.filter(la_code__in=["202", "203"]).order_by("la_code"))
+
+    with pytest.raises(DomainError) as refused:
+        tiering_invite(
+            actor=dfe_official, proposal=proposal, authorities=authorities, cohort=cohorts[Tier.SV]
+        )
+
+    assert refused.value.message.startswith("Greenwich (203) is proposed for ESFA, not Safety Valve")
+    assert refused.value.field == "authorities"
+    assert not Enrolment.objects.filter(authority__la_code__in=["202", "203"]).exists()
+
+
+def test_inviting_a_selection_is_all_or_nothing_when_dbv_is_full(dfe_official, cohorts):
+    free_one_dbv_place(dfe_official)  # one DBV place left, for two authorities
+    give_figures("202", deficit_millions=20)
+    give_figures("203", deficit_millions=15)
+    proposal = tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=0, dbv_places=2)
+    tiering_approve(actor=dfe_official, proposal=proposal)
+    authorities = list(LocalAuthority.objects.filter(la_code__in=["202", "203"]).order_by("la_code"))
+    before = Enrolment.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        tiering_invite(
+            actor=dfe_official, proposal=proposal, authorities=authorities, cohort=cohorts[Tier.DBV]
+        )
+
+    assert refused.value.message == (
+        "Greenwich (203) could not be invited: DBV already holds 55 of its 55 places (invited, accepted or "
+        "active): withdraw or complete one first. No invitations were sent."
+    )
+    assert Enrolment.objects.count() == before
+
+
+def test_messages_name_the_programmes_as_people_do(dfe_official):
+    with pytest.raises(DomainError, match="number of Safety Valve places"):
+        tiering_propose(actor=dfe_official, reference_year=YEAR, sv_places=-1)
+    assert [Tier(t).label for t in (Tier.SV, Tier.DBV, Tier.ESFA)] == ["Safety Valve", "DBV", "ESFA"]
+
+
+def test_the_api_ranks_on_published_figures_by_default_and_takes_the_sources_chosen(client_for, dfe_official):
+    give_figures("202", deficit_millions=3)
+    give_figures("203", deficit_millions=5, source=FigureSource.LA_RETURN)
+    client = client_for(dfe_official)
+
+    default = client.post(
+        "/api/v1/tiering-proposals/", {"reference_year": "2030-31"}, content_type="application/json"
+    ).json()
+    assert (default["sv_places"], default["figure_sources"]) == (26, ["published"])
+    ranked = {p["authority"]: p["figure_source"] for p in default["placements"] if p["rank"]}
+    assert ranked == {"202": "published"}
+
+    both = client.post(
+        "/api/v1/tiering-proposals/",
+        {"reference_year": "2030-31", "sv_places": 0, "sources": ["la_return", "published"]},
+        content_type="application/json",
+    ).json()
+    assert both["figure_sources"] == ["published", "la_return"]
+    ranked = {p["authority"]: p["figure_source"] for p in both["placements"] if p["rank"]}
+    assert ranked == {"202": "published", "203": "la_return"}

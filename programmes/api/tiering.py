@@ -1,6 +1,7 @@
-"""`tiering-proposals`: rank authorities by DSG deficit % and propose SV, DBV and ESFA (SPEC §4.3).
+"""`tiering-proposals`: rank authorities by DSG deficit % and propose Safety Valve, DBV and ESFA (SPEC §4.3).
 
-POST runs the proposal (programmes.services.tiering); POST /{id}/approve/ turns it into invitations.
+POST runs the proposal (programmes.services.tiering); POST /{id}/approve/ approves it and turns it into
+invitations of every proposed authority (the pages approve, then invite a selection: decision 0025).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..selectors.tiering import (
     tiering_proposal_list,
     tiering_proposals_with_placements,
 )
-from ..services.tiering import tiering_approve, tiering_propose
+from ..services.tiering import DEFAULT_SV_PLACES, SOURCE_PREFERENCE, tiering_approve, tiering_propose
 
 DEFAULT_REFERENCE_YEAR = "2020-21"
 
@@ -65,6 +66,12 @@ class TieringProposalSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True)
     tier_counts = TierCountsSerializer(source="*", read_only=True)
+    figure_sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=FigureSource.choices),
+        read_only=True,
+        help_text="The sources of figures the proposal ranked on, in order of preference "
+        "(empty for proposals made before it was recorded).",
+    )
 
     class Meta:
         model = TieringProposal
@@ -73,6 +80,7 @@ class TieringProposalSerializer(serializers.ModelSerializer):
             "reference_year",
             "sv_places",
             "dbv_places",
+            "figure_sources",
             "status",
             "created_by",
             "created_at",
@@ -96,7 +104,12 @@ class ProposeSerializer(serializers.Serializer):
         required=False, default=FinancialYear.parse(DEFAULT_REFERENCE_YEAR), help_text="Default 2020-21."
     )
     sv_places = serializers.IntegerField(
-        min_value=0, max_value=32767, help_text="How many SV places (top N)."
+        min_value=0,
+        max_value=32767,
+        required=False,
+        default=DEFAULT_SV_PLACES,
+        help_text=f"How many Safety Valve places (top N). Default {DEFAULT_SV_PLACES}: it stands in for the "
+        "authorities DfE had already invited to Safety Valve, which the portal does not record.",
     )
     dbv_places = serializers.IntegerField(
         min_value=0,
@@ -106,18 +119,26 @@ class ProposeSerializer(serializers.Serializer):
         default=None,
         help_text="Default: DBV's 55.",
     )
+    sources = serializers.ListField(
+        child=serializers.ChoiceField(choices=FigureSource.choices),
+        required=False,
+        allow_empty=False,
+        default=None,
+        help_text="The sources of figures to rank on (default: published only). With several, an "
+        f"authority's first usable figure in the order {', '.join(SOURCE_PREFERENCE)} is used.",
+    )
     source = serializers.ChoiceField(
         choices=FigureSource.choices,
         required=False,
         allow_null=True,
         default=None,
-        help_text="Use figures from this source only (default: published, else LA return, else demo).",
+        help_text="Use figures from this source only (instead of `sources`).",
     )
 
 
 class ApprovalCohortsSerializer(serializers.Serializer):
     SV = ScopedPrimaryKeyRelatedField(
-        queryset=Cohort.objects.all(), required=False, help_text="Cohort id for SV."
+        queryset=Cohort.objects.all(), required=False, help_text="Cohort id for Safety Valve."
     )
     DBV = ScopedPrimaryKeyRelatedField(
         queryset=Cohort.objects.all(), required=False, help_text="Cohort id for DBV."
@@ -189,16 +210,18 @@ class TieringProposalFilter(filters.FilterSet):
         TieringProposalDetailSerializer,
         201,
         description="Ranks the authorities operating at the end of `reference_year` by DSG deficit % and "
-        "places the top `sv_places` in SV, the next `dbv_places` in DBV and the rest in ESFA; authorities "
-        "without figures (`no figures`) and those already in Safety Valve (`excluded`) are listed apart.",
+        "places the top `sv_places` in Safety Valve, the next `dbv_places` in DBV and the rest in ESFA; "
+        "authorities without figures (`no figures`) and those already in Safety Valve (`excluded`) are listed "
+        "apart. It ranks on DfE's published figures only unless `sources` (or `source`) says otherwise.",
     ),
     approve=operation(
         "Approve a proposal: invite its authorities",
         ApproveSerializer,
         ApprovalSerializer,
         id="tiering_proposals_approve",
-        description="Invites the SV, DBV and ESFA authorities into the given cohorts, all or nothing; "
-        "authorities already enrolled or no longer operating are skipped and listed.",
+        description="Approves the proposal and invites its Safety Valve, DBV and ESFA authorities into the "
+        "given cohorts, all or nothing; authorities already enrolled or no longer operating are skipped and "
+        "listed.",
     ),
     comparison=operation(
         "Compare a proposal's DBV tier with the actual DBV enrolments",

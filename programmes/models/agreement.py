@@ -71,6 +71,37 @@ class AgreementTarget(models.Model):
         return f"{self.agreement.authority} {self.financial_year} target"
 
 
+class AgreementVariation(models.Model):
+    """A change to a signed agreement's conditions, targets or instalments, numbered 1, 2, ... in order.
+
+    The agreement's conditions, targets and instalments are always its current terms; each variation
+    says when and why they changed, who recorded it, and what changed (`changes`, one line each).
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="variations")
+    number = models.PositiveSmallIntegerField()
+    varied_on = models.DateField("date of the variation")
+    reason = models.TextField()
+    changes = models.TextField(help_text="What the variation changed, one line each.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="unique_variation_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Variation {self.number} of the {self.agreement}"
+
+    @property
+    def change_lines(self) -> list[str]:
+        return [line for line in self.changes.splitlines() if line.strip()]
+
+
 class Assessment(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"

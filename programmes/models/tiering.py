@@ -10,10 +10,14 @@ from portal.money import MoneyField
 
 class Tier(models.TextChoices):
     SV = "SV", "Safety Valve"
-    DBV = "DBV", "Delivering Better Value in SEND"
-    ESFA = "ESFA", "ESFA programme"
+    DBV = "DBV", "DBV"
+    ESFA = "ESFA", "ESFA"
     NO_FIGURES = "no figures", "No figures"
     EXCLUDED = "excluded", "Already in Safety Valve"
+
+
+# "Figures from" on the pages: which source put a placement where it is.
+FIGURE_SOURCE_NAMES = {"published": "Published", "la_return": "LA return", "demo": "Demo"}
 
 
 class ProposalStatus(models.TextChoices):
@@ -25,6 +29,12 @@ class TieringProposal(models.Model):
     reference_year = FinancialYearField()
     sv_places = models.PositiveSmallIntegerField()
     dbv_places = models.PositiveSmallIntegerField(default=55)
+    figure_sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The sources of DSG figures the official chose to rank on, in order of preference "
+        "(empty for proposals made before the choice was recorded).",
+    )
     status = models.CharField(
         max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, editable=False
     )
@@ -40,7 +50,11 @@ class TieringProposal(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Tiering proposal {self.pk} ({self.reference_year}, {self.sv_places} SV places)"
+        return f"Tiering proposal {self.pk} ({self.reference_year}, {self.sv_places} Safety Valve places)"
+
+    @property
+    def figure_source_names(self) -> list[str]:
+        return [FIGURE_SOURCE_NAMES.get(source, source) for source in self.figure_sources]
 
 
 class TieringPlacement(models.Model):
@@ -53,7 +67,9 @@ class TieringPlacement(models.Model):
     deficit_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     cumulative_balance = MoneyField(null=True, blank=True)
     total_dsg_allocation = MoneyField(null=True, blank=True)
-    figure_source = models.CharField(max_length=16, blank=True)
+    figure_source = models.CharField(
+        max_length=16, blank=True, help_text="The source of the figure that placed the authority."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,3 +80,8 @@ class TieringPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority}: {self.tier}"
+
+    @property
+    def figure_source_name(self) -> str:
+        """ "Published", "LA return" or "Demo": the source of the figure that placed the authority."""
+        return FIGURE_SOURCE_NAMES.get(self.figure_source, self.figure_source)

@@ -22,6 +22,7 @@ from ..models import (
     Agreement,
     AgreementCondition,
     AgreementTarget,
+    AgreementVariation,
     Assessment,
     MonitoringReport,
     Payment,
@@ -180,3 +181,12 @@ def targets_against_actuals(agreement: Agreement) -> list[TargetAgainstActual]:
             )
         )
     return rows
+
+
+def agreement_variations(*, user, agreement: Agreement) -> list:
+    """The agreement's variations, newest first, with who recorded each (one query)."""
+    return list(
+        access.visible(user, AgreementVariation.objects.filter(agreement=agreement))
+        .select_related("recorded_by")
+        .order_by("-number")
+    )

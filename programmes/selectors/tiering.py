@@ -79,3 +79,20 @@ def compare_with_dbv_cohort(*, user, proposal: TieringProposal) -> Comparison:
     for part in (comparison.agree, comparison.proposed_not_enrolled, comparison.enrolled_not_proposed):
         part.sort(key=lambda p: (p.rank is None, p.rank or 0, p.authority.name))
     return comparison
+
+
+def placements_to_invite(*, user, proposal: TieringProposal, today) -> list[TieringPlacement]:
+    """The proposal's placements (by rank, then name), each with `open_enrolment` (the authority's open
+    enrolment, if any) and `invitable` (operating today and not enrolled): two queries at most."""
+    access.require(user, access.Permission.MANAGE_ENROLMENT, proposal)
+    placements = list(proposal.placements.all())
+    enrolments = (
+        access.visible(user, Enrolment.objects.open())
+        .filter(authority_id__in=[p.authority_id for p in placements])
+        .select_related("cohort__programme")
+    )
+    open_enrolments = {e.authority_id: e for e in enrolments}
+    for placement in placements:
+        placement.open_enrolment = open_enrolments.get(placement.authority_id)
+        placement.invitable = placement.open_enrolment is None and placement.authority.operates_on(today)
+    return placements

@@ -25,6 +25,7 @@ from itertools import pairwise
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from deadlines.models import DeadlineKind, OwnerGroup
@@ -39,6 +40,7 @@ from ..models import (
     Agreement,
     AgreementCondition,
     AgreementTarget,
+    AgreementVariation,
     Assessment,
     Enrolment,
     EnrolmentStatus,
@@ -46,8 +48,10 @@ from ..models import (
     GrantKind,
     MonitoringReport,
     Payment,
+    PaymentStatus,
     ProgrammeCode,
 )
+from ..selectors.agreement import instalments as agreement_instalments
 from ..selectors.agreement import off_track_review
 from .grants import (
     Eligibility,
@@ -529,3 +533,307 @@ def monitoring_report_assess(
     review = off_track_review(agreement)
     flagged = review.payment if review and review.report.pk == report.pk else None
     return AssessmentOutcome(report=report, instalment_for_decision=flagged)
+
+
+# --- Variations and corrections ---------------------------------------------------------------
+
+
+def _condition_changes(agreement: Agreement, texts: list[str]) -> tuple[list[str], list]:
+    """The lines saying what changes, and the writes that make it so, for the new condition texts."""
+    current = {condition.number: condition for condition in agreement.conditions.all()}
+    lines, writes = [], []
+    for number, text in enumerate(texts, start=1):
+        condition = current.get(number)
+        if condition is None:
+            lines.append(f"Condition {number} added: “{text}”")
+            writes.append(("save", AgreementCondition(agreement=agreement, number=number, text=text)))
+        elif condition.text != text:
+            lines.append(f"Condition {number} changed from “{condition.text}” to “{text}”")
+            condition.text = text
+            writes.append(("save", condition))
+    for number in sorted(current):
+        if number > len(texts):
+            lines.append(f"Condition {number} removed: “{current[number].text}”")
+            writes.append(("delete", current[number]))
+    return lines, writes
+
+
+def _target_changes(agreement: Agreement, rows: list[Target]) -> tuple[list[str], list]:
+    current = {target.financial_year: target for target in agreement.targets.all()}
+    lines, writes = [], []
+    wanted = {year for year, _, _ in rows}
+    for year, in_year, cumulative in rows:
+        target = current.get(year)
+        if target is None:
+            lines.append(
+                f"Target for {year} added: in-year balance {pounds(in_year)}, cumulative balance {pounds(cumulative)}"
+            )
+            writes.append(
+                (
+                    "save",
+                    AgreementTarget(
+                        agreement=agreement,
+                        financial_year=year,
+                        in_year_balance=in_year,
+                        cumulative_balance=cumulative,
+                    ),
+                )
+            )
+            continue
+        moved = []
+        if target.in_year_balance != in_year:
+            moved.append(f"in-year balance from {pounds(target.in_year_balance)} to {pounds(in_year)}")
+        if target.cumulative_balance != cumulative:
+            moved.append(
+                f"cumulative balance from {pounds(target.cumulative_balance)} to {pounds(cumulative)}"
+            )
+        if moved:
+            lines.append(f"Target for {year} changed: " + "; ".join(moved))
+            target.in_year_balance, target.cumulative_balance = in_year, cumulative
+            writes.append(("save", target))
+    for year in sorted(current):
+        if year not in wanted:
+            lines.append(f"Target for {year} removed")
+            writes.append(("delete", current[year]))
+    return lines, writes
+
+
+def decided_instalments(agreement: Agreement) -> list[Payment]:
+    """The instalments already released or withheld: a variation cannot change them."""
+    return [
+        payment for payment in agreement_instalments(agreement) if payment.status != PaymentStatus.SCHEDULED
+    ]
+
+
+def scheduled_instalments(agreement: Agreement) -> list[Payment]:
+    """The instalments still waiting for a decision, in number order: a variation may change these."""
+    return [
+        payment for payment in agreement_instalments(agreement) if payment.status == PaymentStatus.SCHEDULED
+    ]
+
+
+def _instalment_changes(agreement: Agreement, schedule: list[tuple[date, Decimal]]) -> tuple[list[str], list]:
+    """Match the new schedule, in date order, to the scheduled instalments in number order."""
+    scheduled = scheduled_instalments(agreement)
+    next_number = max((payment.number for payment in agreement_instalments(agreement)), default=0) + 1
+    lines, writes = [], []
+    for position, (due_on, amount) in enumerate(schedule):
+        if position < len(scheduled):
+            payment = scheduled[position]
+            if (payment.due_on, payment.amount) == (due_on, amount):
+                continue
+            lines.append(
+                f"Instalment {payment.number} changed from {pounds(payment.amount)} due {payment.due_on:%-d %B %Y} "
+                f"to {pounds(amount)} due {due_on:%-d %B %Y}"
+            )
+            payment.due_on, payment.amount = due_on, amount
+            payment.financial_year = FinancialYear.containing(due_on)
+            writes.append(("save", payment))
+        else:
+            payment = Payment(
+                grant=agreement.contribution,
+                number=next_number,
+                due_on=due_on,
+                financial_year=FinancialYear.containing(due_on),
+                amount=amount,
+            )
+            next_number += 1
+            lines.append(f"Instalment {payment.number} added: {pounds(amount)} due {due_on:%-d %B %Y}")
+            writes.append(("save", payment))
+    for payment in scheduled[len(schedule) :]:
+        lines.append(
+            f"Instalment {payment.number} removed: {pounds(payment.amount)} due {payment.due_on:%-d %B %Y}"
+        )
+        writes.append(("delete", payment))
+    return lines, writes
+
+
+@dataclass(frozen=True)
+class VariationProposal:
+    """A variation once checked, before it is written: what it changes, line by line."""
+
+    varied_on: date
+    reason: str
+    lines: list[str]
+    writes: list
+
+
+def _agreement_locked(agreement: Agreement) -> Agreement:
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+    return (
+        Agreement.objects.select_related(
+            "enrolment__authority", "enrolment__cohort__programme", "enrolment__case_lead", "contribution"
+        )
+        .prefetch_related("conditions", "targets", "contribution__payments")
+        .get(pk=agreement.pk)
+    )
+
+
+def agreement_variation_checked(
+    *,
+    agreement: Agreement,
+    varied_on: date,
+    reason: str,
+    conditions: list[str],
+    targets: list[tuple[FinancialYear, MoneyInput, MoneyInput]],
+    instalments: list[tuple[date, MoneyInput]],
+) -> VariationProposal:
+    """The agreement's new terms checked as its first terms were, and what they change: refused when nothing does.
+
+    The instalments given are the ones still scheduled; with those already released or withheld they
+    must add up to the total DfE contribution exactly.
+    """
+    varied_on = date_checked(varied_on, label="date of the variation", field="varied_on")
+    if varied_on < agreement.signed_on:
+        raise DomainError(
+            f"The variation is dated {varied_on:%-d %B %Y}, before the agreement was signed "
+            f"({agreement.signed_on:%-d %B %Y}).",
+            field="varied_on",
+        )
+    if varied_on > timezone.localdate():
+        raise DomainError(
+            f"The variation is dated {varied_on:%-d %B %Y}, in the future: record it once it is agreed.",
+            field="varied_on",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give the reason for the variation: it is kept with the agreement.", field="reason")
+    texts = _conditions_checked(conditions)
+    rows = _targets_checked(targets, signed_on=agreement.signed_on)
+    decided = decided_instalments(agreement)
+    decided_total = sum((payment.amount for payment in decided), Decimal("0.00"))
+    remaining = agreement.total_contribution - decided_total
+    if remaining == 0 and not list(instalments):
+        schedule = []
+    else:
+        schedule = instalments_checked(
+            instalments,
+            total=remaining,
+            total_label=(
+                "total DfE contribution less the instalments already decided"
+                if decided
+                else "total DfE contribution"
+            ),
+            not_before=agreement.signed_on,
+        )
+    lines, writes = [], []
+    for changed, written in (
+        _condition_changes(agreement, texts),
+        _target_changes(agreement, rows),
+        _instalment_changes(agreement, schedule),
+    ):
+        lines += changed
+        writes += written
+    if not lines:
+        raise DomainError(
+            "Nothing in the conditions, targets or instalments has changed: change at least one term to record a "
+            "variation."
+        )
+    return VariationProposal(varied_on=varied_on, reason=reason, lines=lines, writes=writes)
+
+
+@transaction.atomic
+def agreement_vary(
+    *,
+    actor,
+    agreement: Agreement,
+    varied_on: date,
+    reason: str,
+    conditions: list[str],
+    targets: list[tuple[FinancialYear, MoneyInput, MoneyInput]],
+    instalments: list[tuple[date, MoneyInput]],
+) -> AgreementVariation:
+    """Record a variation of a signed agreement: its new conditions, targets and scheduled instalments.
+
+    Each is given in full, as it stands after the variation (unchanged ones as they were). The
+    agreement then holds the new terms, and the numbered variation says what changed, when and why.
+    """
+    access.require(actor, Permission.MANAGE_AGREEMENT, agreement)
+    agreement = _agreement_locked(agreement)
+    proposal = agreement_variation_checked(
+        agreement=agreement,
+        varied_on=varied_on,
+        reason=reason,
+        conditions=conditions,
+        targets=targets,
+        instalments=instalments,
+    )
+    # Deletions first, so that a number or year freed by one is free for the next.
+    for action, record in sorted(proposal.writes, key=lambda write: write[0] != "delete"):
+        if action == "delete":
+            if isinstance(record, Payment):
+                deadline_sync(
+                    source=record,
+                    kind=DeadlineKind.INSTALMENT_DECISION,
+                    title="",
+                    due_on=None,
+                    is_open=False,
+                    actor=actor,
+                )
+            delete_as(actor, record)
+        else:
+            record.full_clean(validate_unique=False)
+            save_as(actor, record)
+    payment_deadlines_sync(actor=actor, grant=agreement.contribution)
+    number = (agreement.variations.aggregate(last=Max("number"))["last"] or 0) + 1
+    variation = AgreementVariation(
+        agreement=agreement,
+        number=number,
+        varied_on=proposal.varied_on,
+        reason=proposal.reason,
+        changes="\n".join(proposal.lines),
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    variation.full_clean()
+    save_as(actor, variation)
+    return variation
+
+
+@transaction.atomic
+def agreement_details_correct(
+    *, actor, agreement: Agreement, signed_on: date, published_url: str, deficit_at_signing: MoneyInput
+) -> Agreement:
+    """Correct what was recorded of the agreement as signed (its date, published address, deficit at signing).
+
+    A correction puts right what the record got wrong; a change of terms is a variation. Kept in history.
+    """
+    access.require(actor, Permission.MANAGE_AGREEMENT, agreement)
+    agreement = _agreement_locked(agreement)
+    signed_on = date_checked(signed_on, label="date the agreement was signed", field="signed_on")
+    if signed_on > timezone.localdate():
+        raise DomainError(
+            f"The signing date ({signed_on:%-d %B %Y}) is in the future: give the date it was signed.",
+            field="signed_on",
+        )
+    deficit = positive_money(deficit_at_signing, label="deficit at signing", field="deficit_at_signing")
+    if agreement.total_contribution > deficit:
+        raise DomainError(
+            f"The deficit at signing ({pounds(deficit)}) is less than the total DfE contribution "
+            f"({pounds(agreement.total_contribution)}): DfE pays towards the deficit, not beyond it.",
+            field="deficit_at_signing",
+        )
+    first_target = min((target.financial_year for target in agreement.targets.all()), default=None)
+    if first_target is not None and first_target < FinancialYear.containing(signed_on):
+        raise DomainError(
+            f"The targets start in {first_target}, before a signing on {signed_on:%-d %B %Y}: vary the targets "
+            "first, or give the right date.",
+            field="signed_on",
+        )
+    first_instalment = min((payment.due_on for payment in agreement_instalments(agreement)), default=None)
+    if first_instalment is not None and first_instalment < signed_on:
+        raise DomainError(
+            f"Instalment 1 is due on {first_instalment:%-d %B %Y}, before a signing on {signed_on:%-d %B %Y}.",
+            field="signed_on",
+        )
+    agreement.signed_on = signed_on
+    agreement.published_url = _published_url_checked(published_url)
+    agreement.deficit_at_signing = deficit
+    agreement.full_clean()
+    save_as(actor, agreement)
+    grant = agreement.contribution
+    if grant.awarded_on != signed_on:
+        grant.awarded_on = signed_on
+        grant.financial_year = FinancialYear.containing(signed_on)
+        save_as(actor, grant)
+    return agreement

@@ -25,11 +25,35 @@ from portal.access import Permission
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.history import save_as
 
-from ..models import Cohort, Enrolment, EnrolmentStatus, EnrolmentTransition, PartnerAssignment, Programme
+from ..models import (
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    EnrolmentTransition,
+    PartnerAssignment,
+    Programme,
+    ProgrammeCode,
+)
 from .diagnostic import diagnostic_follow_enrolment, diagnostic_open
 from .management_plan import management_plan_follow_enrolment
 
 S = EnrolmentStatus
+
+# How messages name each programme: the names people use, not the codes.
+PROGRAMME_NAMES = {
+    ProgrammeCode.SAFETY_VALVE: "Safety Valve",
+    ProgrammeCode.DBV: "DBV",
+    ProgrammeCode.ESFA: "ESFA",
+}
+
+
+def programme_name(programme: Programme) -> str:
+    return PROGRAMME_NAMES.get(programme.code, programme.name)
+
+
+def cohort_label(cohort: Cohort) -> str:
+    """A cohort as messages write it: "DBV, Tranche 1", "Safety Valve, 2021-22 round"."""
+    return f"{programme_name(cohort.programme)}, {cohort.name}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +125,8 @@ def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
     )
     if existing is not None:
         raise DomainError(
-            f"{authority.label} already has an open enrolment: {existing.cohort} ({existing.get_status_display()}). "
+            f"{authority.label} already has an open enrolment: {cohort_label(existing.cohort)} "
+            f"({existing.get_status_display().lower()}). "
             "An authority can be in only one of Safety Valve, DBV and ESFA at a time.",
             field="authority",
         )
@@ -109,7 +134,7 @@ def _take_place(*, authority: LocalAuthority, cohort: Cohort, today) -> None:
         taken = Enrolment.objects.open().filter(cohort__programme=programme).count()
         if taken >= programme.places:
             raise DomainError(
-                f"{programme.name} already holds {taken} of its {programme.places} places "
+                f"{programme_name(programme)} already holds {taken} of its {programme.places} places "
                 "(invited, accepted or active): withdraw or complete one first.",
                 field="cohort",
             )
@@ -162,6 +187,45 @@ def enrolment_invite(
     )
     diagnostic_open(enrolment=enrolment, actor=actor)
     return enrolment
+
+
+@transaction.atomic
+def enrolments_invite(
+    *,
+    actor,
+    cohort: Cohort,
+    authorities: Iterable[LocalAuthority],
+    reason: str = "",
+    partners: Iterable[str] = (),
+) -> list[Enrolment]:
+    """Invite several authorities into one cohort, in the order given: all or nothing.
+
+    Each invitation is `enrolment_invite`'s, with every rule it checks. If any one is refused (the
+    authority already has an open enrolment or no longer operates, the programme's places run out
+    part-way) none is made, and the DomainError names the authority and gives the rule's own words.
+    """
+    access.require(actor, Permission.MANAGE_ENROLMENT)
+    chosen = list({authority.pk: authority for authority in authorities}.values())
+    if not chosen:
+        raise DomainError("Select at least one authority to invite.", field="authorities")
+    partners = list(partners)
+    invited = []
+    for authority in chosen:
+        try:
+            invited.append(
+                enrolment_invite(
+                    actor=actor, authority=authority, cohort=cohort, reason=reason, partners=partners
+                )
+            )
+        except DomainError as refused:
+            said = refused.message
+            if not said.startswith(authority.label):
+                said = f"{authority.label} could not be invited: {said}"
+            raise DomainError(
+                f"{said} No invitations were sent.",
+                field="authorities" if refused.field == "authority" else refused.field,
+            ) from refused
+    return invited
 
 
 @transaction.atomic

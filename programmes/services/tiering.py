@@ -1,8 +1,9 @@
-"""The tiering proposal (SPEC §4.3): rank authorities by DSG deficit % and place them in SV, DBV or ESFA,
-then turn an approved proposal into invitations in one action."""
+"""The tiering proposal (SPEC §4.3): rank authorities by DSG deficit % and place them in Safety Valve, DBV or
+ESFA; approve it; invite a selection of its authorities (docs/decisions/0025-inviting-from-a-proposal.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,10 +29,17 @@ from ..models import (
     TieringPlacement,
     TieringProposal,
 )
-from .enrolment import enrolment_invite
+from .enrolment import cohort_label, enrolment_invite, enrolments_invite, programme_name
 
-# When an authority has figures from several sources for the year, the first usable one wins.
+# When the official lets several sources of figures in, an authority's first usable one wins.
 SOURCE_PREFERENCE = (FigureSource.PUBLISHED, FigureSource.LA_RETURN, FigureSource.DEMO)
+# By default a proposal ranks on DfE's published figures only: LA returns and demo figures only
+# when the official chooses them.
+DEFAULT_SOURCES = (FigureSource.PUBLISHED,)
+# The default number of Safety Valve places. On DfE's published 2020-21 figures, 26 stands in best for
+# the Safety Valve authorities DfE had already invited (which the portal does not know): the DBV tier
+# then holds 50 of the 55 authorities the document chose (tests/test_published_figures.py).
+DEFAULT_SV_PLACES = 26
 INVITED_TIERS = (Tier.SV, Tier.DBV, Tier.ESFA)
 # The programme each invited tier enrols into, and the partners a DBV enrolment is delivered with.
 TIER_PROGRAMME = {
@@ -42,9 +50,31 @@ TIER_PROGRAMME = {
 TIER_PARTNERS = {Tier.DBV: (DeliveryPartner.NEWTON, DeliveryPartner.CIPFA)}
 
 
-def _usable_figures(*, reference_year: FinancialYear, source: str | None) -> dict[int, DsgFigure]:
-    """Each authority's figure for the year: from `source`, or the first usable one in SOURCE_PREFERENCE."""
-    sources = (source,) if source else SOURCE_PREFERENCE
+def _chosen_sources(*, source: str | None, sources: Iterable[str] | None) -> tuple[str, ...]:
+    """The sources to rank on, in SOURCE_PREFERENCE order: `source` alone, else `sources`, else published only."""
+    if source is not None:
+        if source not in FigureSource.values:
+            raise DomainError(
+                f"“{source}” is not a source of DSG figures: use one of {', '.join(FigureSource.values)}.",
+                field="source",
+            )
+        return (source,)
+    if sources is None:
+        return DEFAULT_SOURCES
+    sources = list(sources)
+    unknown = [s for s in sources if s not in FigureSource.values]
+    if unknown:
+        raise DomainError(
+            f"“{unknown[0]}” is not a source of DSG figures: use one of {', '.join(FigureSource.values)}.",
+            field="sources",
+        )
+    if not sources:
+        raise DomainError("Choose at least one source of figures to rank on.", field="sources")
+    return tuple(s for s in SOURCE_PREFERENCE if s in sources)
+
+
+def _usable_figures(*, reference_year: FinancialYear, sources: tuple[str, ...]) -> dict[int, DsgFigure]:
+    """Each authority's figure for the year: the first usable one of `sources`, in that order."""
     figures = DsgFigure.objects.filter(financial_year=reference_year, source__in=sources)
     chosen: dict[int, DsgFigure] = {}
     for figure in sorted(figures, key=lambda f: sources.index(f.source)):
@@ -96,8 +126,9 @@ def tiering_propose(
     *,
     actor,
     reference_year: FinancialYear,
-    sv_places: int,
+    sv_places: int = DEFAULT_SV_PLACES,
     dbv_places: int | None = None,
+    sources: Iterable[str] | None = None,
     source: str | None = None,
 ) -> TieringProposal:
     """Rank the authorities operating at the end of `reference_year` by DSG deficit % and place them.
@@ -107,25 +138,22 @@ def tiering_propose(
     - The rest are ranked: the top `sv_places` go to SV, the next `dbv_places` (default: the DBV
       programme's places, 55) to DBV, the remainder to ESFA.
     - Tie rule: equal deficit % → the larger cumulative deficit in pounds first, then LA code ascending.
-    - One figure per authority: from `source` if given, else the first usable of published, LA
-      return, demo. Each placement keeps the figures that put the authority there.
+    - Figures: DfE's published ones only, unless the official lets in `sources` (any of published,
+      LA return, demo; an authority's first usable one in that order wins) or names one `source`.
+      Each placement keeps the figures that put the authority there, and their source.
     """
     access.require(actor, Permission.MANAGE_ENROLMENT)
     if not isinstance(reference_year, FinancialYear):
         raise DomainError(
             "Choose the reference year as a financial year, like 2020-21.", field="reference_year"
         )
-    if source is not None and source not in FigureSource.values:
-        raise DomainError(
-            f"“{source}” is not a source of DSG figures: use one of {', '.join(FigureSource.values)}.",
-            field="source",
-        )
+    chosen_sources = _chosen_sources(source=source, sources=sources)
     authorities = list(LocalAuthority.objects.operating_on(reference_year.ends_on).order_by("la_code"))
     if dbv_places is None:
         dbv_places = Programme.objects.get(code=ProgrammeCode.DBV).places
         if dbv_places is None:
             raise DomainError("The DBV programme has no set number of places: give the number of DBV places.")
-    sv_places = _validated_places(sv_places, tier="SV", field="sv_places", most=len(authorities))
+    sv_places = _validated_places(sv_places, tier="Safety Valve", field="sv_places", most=len(authorities))
     dbv_places = _validated_places(dbv_places, tier="DBV", field="dbv_places", most=len(authorities))
 
     in_safety_valve = set(
@@ -133,10 +161,14 @@ def tiering_propose(
         .filter(cohort__programme__code=ProgrammeCode.SAFETY_VALVE)
         .values_list("authority_id", flat=True)
     )
-    figures = _usable_figures(reference_year=reference_year, source=source)
+    figures = _usable_figures(reference_year=reference_year, sources=chosen_sources)
 
     proposal = TieringProposal(
-        reference_year=reference_year, sv_places=sv_places, dbv_places=dbv_places, created_by=actor
+        reference_year=reference_year,
+        sv_places=sv_places,
+        dbv_places=dbv_places,
+        figure_sources=list(chosen_sources),
+        created_by=actor,
     )
     save_as(actor, proposal)
 
@@ -193,26 +225,52 @@ def _check_cohorts(cohorts: dict[str, Cohort], tiers: set[str]) -> None:
             )
         if cohort.programme.code != TIER_PROGRAMME[tier]:
             raise DomainError(
-                f"{cohort} is not a {Tier(tier).label} cohort: the {Tier(tier).label} authorities cannot go there.",
+                f"{cohort_label(cohort)} is not a {Tier(tier).label} cohort: "
+                f"the {Tier(tier).label} authorities cannot go there.",
                 field="cohorts",
             )
 
 
-@transaction.atomic
-def tiering_approve(*, actor, proposal: TieringProposal, cohorts: dict[str, Cohort]) -> TieringApproval:
-    """Approve a draft proposal and invite its SV, DBV and ESFA authorities into `cohorts` (one per tier).
+def _placement_reason(proposal: TieringProposal, placement: TieringPlacement) -> str:
+    return (
+        f"Tiering proposal {proposal.pk} ({proposal.reference_year}): ranked {placement.rank}, "
+        f"deficit {placement.deficit_percent}% of DSG."
+    )
 
-    All or nothing: an authority that already has an open enrolment, or no longer operates, is
-    skipped and reported; any other refusal (such as DBV's places running out part-way) undoes
-    every invitation and raises a DomainError naming the authority. A proposal is approved once.
+
+@transaction.atomic
+def tiering_approve(
+    *, actor, proposal: TieringProposal, cohorts: dict[str, Cohort] | None = None
+) -> TieringApproval:
+    """Approve a draft proposal: once, recording who and when.
+
+    With `cohorts` (one per tier, as the API sends), approving also invites every Safety Valve, DBV
+    and ESFA authority of the proposal into its tier's cohort, all or nothing: an authority that
+    already has an open enrolment, or no longer operates, is skipped and reported; any other refusal
+    (such as DBV's places running out part-way) undoes every invitation and the approval, and raises
+    a DomainError naming the authority. Without `cohorts` (the pages) nobody is invited: the official
+    then invites a selection with `tiering_invite`.
     """
     access.require(actor, Permission.MANAGE_ENROLMENT, proposal)
     proposal = TieringProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != ProposalStatus.DRAFT:
         raise DomainError(
             f"{proposal} was already approved on {timezone.localtime(proposal.approved_at):%-d %B %Y}: "
-            "a proposal turns into invitations only once."
+            "a proposal is approved only once."
         )
+    invited, skipped = [], []
+    if cohorts is not None:
+        invited, skipped = _invite_every_placement(actor=actor, proposal=proposal, cohorts=cohorts)
+    proposal.status = ProposalStatus.APPROVED
+    proposal.approved_by = actor
+    proposal.approved_at = timezone.now()
+    save_as(actor, proposal, update_fields=["status", "approved_by", "approved_at"])
+    return TieringApproval(proposal=proposal, invited=invited, skipped=skipped)
+
+
+def _invite_every_placement(
+    *, actor, proposal: TieringProposal, cohorts: dict[str, Cohort]
+) -> tuple[list[Enrolment], list[Skipped]]:
     placements = list(
         proposal.placements.filter(tier__in=INVITED_TIERS)
         .select_related("authority")
@@ -232,28 +290,75 @@ def tiering_approve(*, actor, proposal: TieringProposal, cohorts: dict[str, Coho
         if not authority.operates_on(today):
             skipped.append(Skipped(authority, tier, "no longer operates"))
             continue
-        reason = (
-            f"Tiering proposal {proposal.pk} ({proposal.reference_year}): ranked {placement.rank}, "
-            f"deficit {placement.deficit_percent}% of DSG."
-        )
         try:
             invited.append(
                 enrolment_invite(
                     actor=actor,
                     authority=authority,
                     cohort=cohorts[tier],
-                    reason=reason,
+                    reason=_placement_reason(proposal, placement),
                     partners=TIER_PARTNERS.get(tier, ()),
                 )
             )
         except DomainError as refused:
             raise DomainError(
-                f"{authority.label} could not be invited into {cohorts[tier]}: {refused.message} "
-                "No invitations were made and the proposal is still a draft."
+                f"{authority.label} could not be invited into {cohort_label(cohorts[tier])}: "
+                f"{refused.message} No invitations were made and the proposal is still a draft."
             ) from refused
+    return invited, skipped
 
-    proposal.status = ProposalStatus.APPROVED
-    proposal.approved_by = actor
-    proposal.approved_at = timezone.now()
-    save_as(actor, proposal, update_fields=["status", "approved_by", "approved_at"])
-    return TieringApproval(proposal=proposal, invited=invited, skipped=skipped)
+
+def tier_of_programme(code: str) -> str | None:
+    """The proposal's tier whose authorities a programme's cohorts take (SV → the Safety Valve tier)."""
+    return next((tier for tier, programme in TIER_PROGRAMME.items() if programme == code), None)
+
+
+@transaction.atomic
+def tiering_invite(
+    *,
+    actor,
+    proposal: TieringProposal,
+    authorities: Iterable[LocalAuthority],
+    cohort: Cohort,
+    reason: str = "",
+    partners: Iterable[str] = (),
+) -> list[Enrolment]:
+    """Invite a selection of an approved proposal's authorities into `cohort`, all or nothing.
+
+    Each authority must be in the proposal's tier for the cohort's programme (a DBV cohort takes the
+    DBV tier). The invitations are `enrolments_invite`'s, with all its rules; each records the
+    proposal, and the authority's rank and figure, as its reason (then the official's note, if any).
+    """
+    access.require(actor, Permission.MANAGE_ENROLMENT, proposal)
+    proposal = TieringProposal.objects.get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.APPROVED:
+        raise DomainError(
+            f"{proposal} is still a draft: approve it before inviting its authorities.", field="authorities"
+        )
+    chosen = list({authority.pk: authority for authority in authorities}.values())
+    tier = tier_of_programme(cohort.programme.code)
+    placements = {p.authority_id: p for p in proposal.placements.filter(authority__in=[a.pk for a in chosen])}
+    for authority in chosen:
+        placement = placements.get(authority.pk)
+        if placement is None:
+            raise DomainError(f"{authority.label} is not in {proposal}.", field="authorities")
+        if placement.tier != tier:
+            raise DomainError(
+                f"{authority.label} is proposed for {Tier(placement.tier).label}, not "
+                f"{programme_name(cohort.programme)}: invite it from the list of authorities instead.",
+                field="authorities",
+            )
+    note = (reason or "").strip()
+    invited = []
+    # One authority at a time, so each invitation records its own rank and figure; enrolments_invite
+    # gives every refusal its words, and this transaction undoes them all if one is refused.
+    for authority in chosen:
+        why = _placement_reason(proposal, placements[authority.pk])
+        invited += enrolments_invite(
+            actor=actor,
+            cohort=cohort,
+            authorities=[authority],
+            reason=f"{why} {note}" if note else why,
+            partners=partners,
+        )
+    return invited

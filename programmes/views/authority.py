@@ -150,6 +150,8 @@ def authority_list_view(request):
             "query": query.urlencode(),
             "on": (filters or {}).get("on"),
             "include_ended": (filters or {}).get("include_ended"),
+            # DfE officials select authorities on the list to invite them (programmes:invite-many).
+            "can_invite": access.can(request.user, Permission.MANAGE_ENROLMENT),
         },
         status=400 if form.errors else 200,
     )

@@ -1,8 +1,10 @@
-"""Tiering proposal pages for DfE officials: run a proposal, review it against the DBV cohort, approve it."""
+"""Tiering proposal pages for DfE officials: run a proposal, review it against the DBV cohort, approve it,
+then choose the authorities of each tier to invite (docs/decisions/0025-inviting-from-a-proposal.md)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import access
@@ -10,8 +12,13 @@ from portal.access import Permission
 from portal.forms import run_form
 
 from ..forms import TieringApprovalForm, TieringProposalForm
-from ..models import Tier
-from ..selectors.tiering import compare_with_dbv_cohort, proposal_detail, tiering_proposal_list
+from ..models import ProposalStatus, Tier
+from ..selectors.tiering import (
+    compare_with_dbv_cohort,
+    placements_to_invite,
+    proposal_detail,
+    tiering_proposal_list,
+)
 from ..services.tiering import tiering_approve, tiering_propose
 
 
@@ -27,13 +34,18 @@ def proposal_list_view(request):
                 actor=request.user,
                 reference_year=data["reference_year"],
                 sv_places=data["sv_places"],
-                source=data["source"] or None,
+                sources=data["sources"],
             ),
         )
         if proposal is not None:
             return redirect("programmes:tiering-detail", pk=proposal.pk)
     proposals = tiering_proposal_list(user=request.user)[:20]
-    return render(request, "programmes/tiering_list.html", {"form": form, "proposals": proposals})
+    return render(
+        request,
+        "programmes/tiering_list.html",
+        {"form": form, "proposals": proposals},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -47,18 +59,14 @@ def proposal_detail_view(request, pk):
 @login_required
 @require_POST
 def proposal_approve_view(request, pk):
+    """Approve the proposal: recorded once; nobody is invited until the official selects them."""
     proposal = proposal_detail(user=request.user, pk=pk)
     form = TieringApprovalForm(request.POST)
-
-    def approve(data):
-        cohorts = {Tier.SV: data["sv_cohort"], Tier.DBV: data["dbv_cohort"], Tier.ESFA: data["esfa_cohort"]}
-        return tiering_approve(actor=request.user, proposal=proposal, cohorts=cohorts)
-
-    approval = run_form(form, approve)
+    approval = run_form(form, lambda data: tiering_approve(actor=request.user, proposal=proposal))
     if approval is not None:
         messages.success(
             request,
-            f"{len(approval.invited)} invitations sent; {len(approval.skipped)} authorities left as they were.",
+            f"Tiering proposal {proposal.pk} approved. Now choose the authorities to invite in each tier.",
         )
         return redirect("programmes:tiering-detail", pk=proposal.pk)
     return render(
@@ -67,11 +75,24 @@ def proposal_approve_view(request, pk):
 
 
 def _detail_context(request, proposal, form) -> dict:
-    placements = list(proposal.placements.all())
+    approved = proposal.status == ProposalStatus.APPROVED
+    if approved:
+        placements = placements_to_invite(user=request.user, proposal=proposal, today=timezone.localdate())
+    else:
+        placements = list(proposal.placements.all())
     by_tier = {tier: [p for p in placements if p.tier == tier] for tier in Tier.values}
     return {
         "proposal": proposal,
-        "tiers": [(Tier(tier).label, tier, by_tier[tier]) for tier in (Tier.SV, Tier.DBV, Tier.ESFA)],
+        "approved": approved,
+        "tiers": [
+            {
+                "label": Tier(tier).label,
+                "tier": tier,
+                "placements": by_tier[tier],
+                "invitable": sum(1 for p in by_tier[tier] if getattr(p, "invitable", False)),
+            }
+            for tier in (Tier.SV, Tier.DBV, Tier.ESFA)
+        ],
         "apart": [(Tier(tier).label, by_tier[tier]) for tier in (Tier.EXCLUDED, Tier.NO_FIGURES)],
         "comparison": compare_with_dbv_cohort(user=request.user, proposal=proposal),
         "form": form,
