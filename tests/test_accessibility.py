@@ -2,8 +2,10 @@
 
 For each role, the test signs in through the real sign-in form of the live portal in headless
 Chromium (driven by Playwright), visits the pages that role sees, and on each page runs the vendored
-axe-core (tests/vendor/axe-core/) with the WCAG 2.0, 2.1 and 2.2 A and AA rules, 320 and 1280
-pixels wide. It also checks that each page has a `lang`, exactly one h1, fetched nothing from
+axe-core (tests/vendor/axe-core/) with every rule it has (the WCAG 2.0, 2.1 and 2.2 A and AA rules
+and its best practices, like `region`: all content in a landmark), 320 and 1280 pixels wide. It
+also checks that no page is wider than 320 pixels at 320 (a wide table scrolls in its own labelled,
+focusable region instead), that each page has a `lang`, exactly one h1, fetched nothing from
 anywhere but the portal and loaded all it asked for, and that GOV.UK Frontend's scripts started
 without an error. A failure lists every problem on every page the role visited: axe's rule, help
 and the elements at fault.
@@ -36,6 +38,7 @@ from programmes.factories import (
 )
 from programmes.factories import enrolment as programme_enrolment
 from programmes.models import (
+    Agreement,
     Assessment,
     Diagnostic,
     DiagnosticStage,
@@ -233,6 +236,7 @@ def manage_an_enrolment(portal, people) -> None:
     assert portal.path() == f"{page}withdraw/check/", portal.path()
     portal.submit("Confirm and record")
     assert portal.path() == f"{page}withdraw/done/", portal.path()
+    portal.visit(f"/history/programmes.enrolment/{enrolment.pk}/")
     portal.visit(page)
     portal.visit(f"{page}replace/")
     newcomer = LocalAuthorityFactory()
@@ -252,6 +256,28 @@ def signed_out(portal, people):
     portal.submit("Sign in", Username="", Password="")  # Nothing entered: an error for each field.
     assert portal.count(".govuk-error-message") == 2
     portal.visit("/no-such-page/", status=404)
+
+
+def safety_valve_work(portal) -> None:
+    """Dorset's agreement: the list, its page, the variation and correction forms (sent empty), the waiting
+    report's assessment and an instalment's decision (each sent wrongly, then checked), and its history."""
+    agreement = Agreement.objects.get(enrolment__authority__la_code="838")
+    page = f"/programmes/agreements/{agreement.pk}/"
+    portal.visit("/programmes/agreements/")
+    portal.visit(page)
+    portal.visit(f"{page}vary/")
+    portal.submit("Continue", status=400, **{"Why is the agreement being varied?": ""})
+    assert portal.count(".govuk-error-summary") == 1
+    portal.visit(f"{page}details/")
+    waiting = agreement.monitoring_reports.filter(submitted_at__isnull=False, assessed_at__isnull=True).get()
+    portal.visit(f"/programmes/monitoring-reports/{waiting.pk}/assess/")
+    portal.submit("Continue", status=400)
+    portal.submit("Continue", **{"At risk": "yes", "Comment": "Placements above plan."})
+    assert portal.path().endswith("/assess/check/"), portal.path()
+    payment = agreement.contribution.payments.filter(status="scheduled").order_by("number").first()
+    portal.visit(f"/programmes/instalments/{payment.pk}/decide/")
+    portal.submit("Continue", status=400, **{"Release it": "yes", "Reason for the decision": "Due."})
+    portal.visit(f"/history/programmes.agreement/{agreement.pk}/")
 
 
 def import_a_file(portal) -> None:
@@ -287,23 +313,40 @@ def dfe_official(portal, people):
     portal.visit("/authorities/?page=3")
     portal.visit("/authorities/?include_ended=yes&q=Cumbria")
     portal.visit("/authorities/207/")
+    portal.visit(f"/history/authorities.localauthority/{_authority('207').pk}/")
     portal.visit("/authorities/838/")
     extend_a_deadline(portal)
+    safety_valve_work(portal)
     portal.visit("/programmes/")
     portal.visit("/programmes/DBV/")
     portal.visit("/programmes/SV/")
     portal.visit("/programmes/ESFA/")
     portal.visit("/steering-group/")
     portal.visit("/programmes/tiering/")
-    portal.submit("Run the proposal", **{"Reference year": "2020-22", "Safety Valve places": "x"})
+    portal.submit("Run the proposal", status=400, **{"Reference year": "2020-22", "Safety Valve places": "x"})
     assert portal.count(".govuk-error-message") == 2
     portal.submit(
         "Run the proposal",
-        **{"Reference year": "2020-21", "Safety Valve places": "26", "Figures to use": "published"},
+        **{"Reference year": "2020-21", "Safety Valve places": "26", "Published": "yes"},
     )
     assert re.fullmatch(r"/programmes/tiering/\d+/", portal.path()), portal.path()
-    portal.submit("Approve and send the invitations", status=400)  # No cohort chosen: an error for each tier.
-    assert portal.count(".govuk-error-message") == 3
+    proposal = portal.path()
+    portal.submit("Approve the proposal")  # Approved: each tier's authorities may now be selected to invite.
+    assert portal.path() == proposal, portal.path()
+    portal.submit("Invite the selected ESFA authorities", status=400)  # Nothing ticked.
+    assert portal.count(".govuk-error-summary") == 1
+    first, second = LocalAuthorityFactory(), LocalAuthorityFactory()
+    portal.visit("/authorities/?q=Testshire")
+    portal.submit(
+        "Invite the selected authorities", **{f"Select {first.name}": "yes", f"Select {second.name}": "yes"}
+    )
+    portal.submit("Continue", status=400)  # No cohort chosen.
+    assert portal.count(".govuk-error-summary") == 1
+    esfa = cohort(ProgrammeCode.ESFA)
+    portal.submit("Continue", **{f"{esfa.programme.name}, {esfa.name}": "yes"})
+    assert portal.path() == "/programmes/invite/check/", portal.path()
+    portal.submit("Send the invitations")
+    assert portal.path() == "/programmes/invite/sent/", portal.path()
     portal.visit("/programmes/tiering/")
     portal.visit("/authorities/99999/", status=404)
     portal.visit("/programmes/DBV/progress/")
@@ -354,6 +397,8 @@ def safety_valve_finance_lead(portal, people):
     portal.visit("/home/")
     portal.visit("/authorities/838/")
     portal.visit("/programmes/SV/")
+    portal.visit("/programmes/agreements/")
+    portal.visit(f"/programmes/agreements/{Agreement.objects.get(enrolment__authority__la_code='838').pk}/")
     portal.visit("/programmes/tiering/", status=403)
     portal.visit("/authorities/207/", status=404)
     portal.visit("/programmes/grants/")
