@@ -21,8 +21,9 @@ from portal.money import MoneyFormField, format_pounds
 
 from .models import Assessment
 
-TARGET_ROWS = 6
-INSTALMENT_ROWS = 8
+# Rows offered for new terms; a variation offers at least one more than the agreement has now.
+TARGET_ROWS = 8
+INSTALMENT_ROWS = 10
 
 
 def _conditions_field() -> forms.CharField:
@@ -37,10 +38,19 @@ def _conditions_field() -> forms.CharField:
 class _TermsRows(forms.Form):
     """Conditions, yearly targets and instalments, as rows of fields; blank rows are left out."""
 
+    target_rows = TARGET_ROWS
+    instalment_rows = INSTALMENT_ROWS
+
+    def __init__(
+        self, *args, target_rows: int = TARGET_ROWS, instalment_rows: int = INSTALMENT_ROWS, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.target_rows, self.instalment_rows = target_rows, instalment_rows
+
     def _add_rows(self, *, instalments_legend: str) -> list:
         self.fields["conditions"] = _conditions_field()
         targets = []
-        for number in range(1, TARGET_ROWS + 1):
+        for number in range(1, self.target_rows + 1):
             year, in_year, cumulative = (
                 f"target_{number}_{part}" for part in ("year", "in_year", "cumulative")
             )
@@ -61,7 +71,7 @@ class _TermsRows(forms.Form):
                 )
             )
         instalments = []
-        for number in range(1, INSTALMENT_ROWS + 1):
+        for number in range(1, self.instalment_rows + 1):
             due, amount = f"instalment_{number}_due_on", f"instalment_{number}_amount"
             self.fields[due] = DayMonthYearField(
                 what=f"due date of instalment {number}",
@@ -90,7 +100,7 @@ class _TermsRows(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for number in range(1, TARGET_ROWS + 1):
+        for number in range(1, self.target_rows + 1):
             names = [f"target_{number}_{part}" for part in ("year", "in_year", "cumulative")]
             given = [cleaned.get(name) not in (None, "") for name in names]
             if any(given) and not all(given):
@@ -99,7 +109,7 @@ class _TermsRows(forms.Form):
                 ):
                     if not present and name not in self.errors:
                         self.add_error(name, f"Enter the {what} of target {number}")
-        for number in range(1, INSTALMENT_ROWS + 1):
+        for number in range(1, self.instalment_rows + 1):
             due, amount = f"instalment_{number}_due_on", f"instalment_{number}_amount"
             if cleaned.get(due) and cleaned.get(amount) is None and amount not in self.errors:
                 self.add_error(amount, f"Enter the amount of instalment {number}")
@@ -112,7 +122,7 @@ class _TermsRows(forms.Form):
 
     def targets(self) -> list[tuple]:
         rows = []
-        for number in range(1, TARGET_ROWS + 1):
+        for number in range(1, self.target_rows + 1):
             year = self.cleaned_data.get(f"target_{number}_year")
             if year:
                 rows.append(
@@ -126,7 +136,7 @@ class _TermsRows(forms.Form):
 
     def instalments(self) -> list[tuple[date, Decimal]]:
         rows = []
-        for number in range(1, INSTALMENT_ROWS + 1):
+        for number in range(1, self.instalment_rows + 1):
             due = self.cleaned_data.get(f"instalment_{number}_due_on")
             amount = self.cleaned_data.get(f"instalment_{number}_amount")
             if due and amount is not None:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from authorities.factories import FinanceLeadFactory
+from portal.financial_year import FinancialYear
 from programmes.factories import (
     enrolment,
     monitoring_report_assessed,
@@ -398,3 +399,19 @@ def test_correcting_the_details_keeps_the_terms_and_says_so(client_for, dfe_offi
     assert "The agreement's details are corrected" in text_of(client.get(right.url))
     agreement.refresh_from_db()
     assert agreement.deficit_at_signing == Decimal("61000000.00") and not agreement.variations.exists()
+
+
+def test_the_variation_page_offers_every_current_target_and_instalment_however_many(client_for, dfe_official):
+    years = [FinancialYear(2021 + offset) for offset in range(9)]
+    targets = [(year, "1000000", str(-8_000_000 + 1_000_000 * index)) for index, year in enumerate(years)]
+    schedule = [(date(2022 + index, 3, 31), "1000000") for index in range(11)]
+    agreement = sv_agreement(
+        actor=dfe_official, targets=targets, total_contribution="11000000", instalments=schedule
+    )
+    form = (
+        client_for(dfe_official)
+        .get(reverse("programmes:agreement-vary", args=[agreement.pk]))
+        .content.decode()
+    )
+    assert 'name="target_9_year" value="2029-30"' in form and 'name="target_10_year"' in form
+    assert 'name="instalment_11_amount" value="1000000.00"' in form and 'name="instalment_12_amount"' in form

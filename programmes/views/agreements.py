@@ -23,7 +23,9 @@ from portal.forms import run_form
 from portal.money import format_pounds
 
 from ..agreement_forms import (
+    INSTALMENT_ROWS,
     RELEASE,
+    TARGET_ROWS,
     AgreementDetailsForm,
     AgreementForm,
     AssessmentForm,
@@ -347,6 +349,16 @@ def _variation_page(request, agreement, form):
     )
 
 
+def _variation_form(agreement, data=None, *, initial=None) -> VariationForm:
+    """The variation form, with a row for every current target and scheduled instalment and one to spare."""
+    return VariationForm(
+        data,
+        initial=initial,
+        target_rows=max(TARGET_ROWS, len(agreement.targets.all()) + 1),
+        instalment_rows=max(INSTALMENT_ROWS, len(scheduled_instalments(agreement)) + 1),
+    )
+
+
 def _variation_arguments(form) -> dict:
     return {
         "varied_on": form.cleaned_data["varied_on"],
@@ -363,7 +375,7 @@ def agreement_vary_view(request, pk):
     agreement = _managed_agreement(request, pk)
     key = f"vary:{agreement.pk}"
     if request.method == "POST":
-        form = VariationForm(request.POST)
+        form = _variation_form(agreement, request.POST)
         # The service says whether the new terms hold and change anything, before the check page.
         if run_form(
             form, lambda _data: agreement_variation_checked(agreement=agreement, **_variation_arguments(form))
@@ -373,13 +385,13 @@ def agreement_vary_view(request, pk):
         return _variation_page(request, agreement, form)
     stored = _stored(request, key)
     if stored:
-        return _variation_page(request, agreement, VariationForm(stored))
+        return _variation_page(request, agreement, _variation_form(agreement, stored))
     initial = terms_initial(
         conditions=agreement.conditions.all(),
         targets=agreement.targets.all(),
         instalments=scheduled_instalments(agreement),
     )
-    return _variation_page(request, agreement, VariationForm(initial=initial))
+    return _variation_page(request, agreement, _variation_form(agreement, initial=initial))
 
 
 @login_required
@@ -388,7 +400,7 @@ def agreement_vary_check_view(request, pk):
     agreement = _managed_agreement(request, pk)
     key = f"vary:{agreement.pk}"
     stored = _stored(request, key)
-    form = VariationForm(stored) if stored else None
+    form = _variation_form(agreement, stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:agreement-vary", pk=agreement.pk)
     if request.method == "POST":
