@@ -99,6 +99,7 @@ WRITES: dict[tuple[str, str], Permission] = {
     ("engagement", "create"): Permission.LOG_DIAGNOSTIC_PROGRESS,
     ("training-session", "create"): Permission.LOG_DIAGNOSTIC_PROGRESS,
     ("agreement", "create"): Permission.MANAGE_AGREEMENT,
+    ("agreement", "variations"): Permission.MANAGE_AGREEMENT,
     ("monitoring-report", "submit"): Permission.SUBMIT_MONITORING_REPORT,
     ("monitoring-report", "assess"): Permission.ASSESS_MONITORING_REPORT,
     ("grant", "create"): Permission.AWARD_GRANT,

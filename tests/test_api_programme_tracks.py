@@ -35,6 +35,7 @@ from programmes.factories import (
 )
 from programmes.models import (
     Agreement,
+    AgreementVariation,
     Assessment,
     Diagnostic,
     DiagnosticStage,
@@ -357,6 +358,35 @@ def test_an_agreement_whose_instalments_do_not_add_up_is_refused_with_the_field(
     error = error_of(api_client_for(dfe_official).post(f"{API}/agreements/", terms), 400)
     assert set(error["fields"]) == {"targets.0.financial_year", "deficit_at_signing"}
     assert not Agreement.objects.filter(enrolment__authority__la_code="312").exists()
+
+
+def test_dfe_records_a_variation_through_the_api_and_the_agreement_shows_it(dfe_official):
+    enrolment = _sv_enrolment_without_agreement()
+    terms = _agreement_terms(enrolment)
+    agreement = api_client_for(dfe_official).post(f"{API}/agreements/", terms).json()
+    variation = {
+        "varied_on": "2023-06-01",
+        "reason": "Sufficiency review.",
+        "conditions": [*terms["conditions"], "Publish a sufficiency plan."],
+        "targets": terms["targets"],
+        "instalments": terms["instalments"],
+    }
+    url = f"{API}/agreements/{agreement['id']}/variations/"
+    response = api_client_for(dfe_official).post(url, variation)
+    assert response.status_code == 201, response.content
+    [recorded] = response.json()["variations"]
+    assert (recorded["number"], recorded["reason"], recorded["recorded_by"]) == (
+        1,
+        "Sufficiency review.",
+        dfe_official.display_name,
+    )
+    assert recorded["changes"] == ["Condition 3 added: “Publish a sufficiency plan.”"]
+    assert [c["number"] for c in response.json()["conditions"]] == [1, 2, 3]
+    again = error_of(api_client_for(dfe_official).post(url, variation), 400)
+    assert "Nothing in the conditions, targets or instalments has changed" in again["message"]
+    lead = FinanceLeadFactory(authority=enrolment.authority)
+    assert api_client_for(lead).post(url, variation).status_code == 403
+    assert AgreementVariation.objects.count() == 1
 
 
 def test_the_finance_lead_submits_dfe_assesses_and_a_second_go_answers_409(

@@ -1,7 +1,8 @@
 """`agreements` and `monitoring-reports`: Safety Valve agreements (SPEC §4.5), written only by their service.
 
 POST /agreements/ records a signed agreement (DfE) with its conditions, yearly targets, contribution
-instalments and monitoring report dates. POST /monitoring-reports/{id}/submit/ is the authority's
+instalments and monitoring report dates; POST /agreements/{id}/variations/ records a numbered
+variation of its terms (decision 0026). POST /monitoring-reports/{id}/submit/ is the authority's
 finance lead submitting actual figures (until DfE has assessed the report); POST .../assess/ is DfE
 assessing a submitted report once. Submitting an assessed report, or assessing one not submitted or
 already assessed, answers 409.
@@ -29,6 +30,7 @@ from portal.api.viewsets import ScopedViewSet
 from ..models import (
     Agreement,
     AgreementCondition,
+    AgreementVariation,
     Assessment,
     Enrolment,
     EnrolmentStatus,
@@ -43,7 +45,12 @@ from ..selectors.agreement import (
     targets_against_actuals,
 )
 from ..selectors.agreement import instalments as agreement_instalments
-from ..services.agreement import agreement_create, monitoring_report_assess, monitoring_report_submit
+from ..services.agreement import (
+    agreement_create,
+    agreement_vary,
+    monitoring_report_assess,
+    monitoring_report_submit,
+)
 
 AGREEMENT_AUTHORITY = "agreement__enrolment__authority"
 
@@ -104,6 +111,18 @@ class WithholdReviewSerializer(serializers.Serializer):
     decide_by = serializers.DateField(help_text="When the decision is due at the latest.")
 
 
+class VariationSerializer(serializers.ModelSerializer):
+    changes = serializers.ListField(
+        source="change_lines", child=serializers.CharField(), help_text="What it changed, one line each."
+    )
+    recorded_by = serializers.CharField(source="recorded_by.display_name", read_only=True)
+
+    class Meta:
+        model = AgreementVariation
+        fields = ["number", "varied_on", "reason", "changes", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
 class AgreementSerializer(serializers.ModelSerializer):
     authority = LaCodeField(source="enrolment.authority.la_code")
     authority_name = serializers.CharField(source="enrolment.authority.name", read_only=True)
@@ -117,6 +136,9 @@ class AgreementSerializer(serializers.ModelSerializer):
     targets = serializers.SerializerMethodField(help_text="Yearly targets, with the actuals reported.")
     instalments = serializers.SerializerMethodField(help_text="The contribution's payments, in order.")
     monitoring_reports = ReportSummarySerializer(many=True, read_only=True)
+    variations = VariationSerializer(
+        many=True, read_only=True, help_text="The variations that led to the current terms, in order."
+    )
     withhold_review = serializers.SerializerMethodField(
         help_text="While the latest assessed report is off track: the instalment up for a withhold "
         "decision (releasing any instalment then needs an override reason). Null otherwise."
@@ -140,6 +162,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "targets",
             "instalments",
             "monitoring_reports",
+            "variations",
             "withhold_review",
         ]
         read_only_fields = fields
@@ -212,6 +235,22 @@ class AgreementCreateSerializer(serializers.Serializer):
     )
 
 
+class VariationInputSerializer(serializers.Serializer):
+    varied_on = serializers.DateField(help_text="Not before signing, not in the future.")
+    reason = serializers.CharField(max_length=10_000, help_text="Why the agreement is varied.")
+    conditions = serializers.ListField(
+        child=serializers.CharField(max_length=10_000),
+        allow_empty=False,
+        help_text="Every condition as it stands after the variation, in order.",
+    )
+    targets = TargetInputSerializer(many=True, help_text="Every yearly target after the variation.")
+    instalments = InstalmentInputSerializer(
+        many=True,
+        help_text="The instalments still to be decided, after the variation: with those already released or "
+        "withheld (which cannot change) they add up exactly to the total contribution.",
+    )
+
+
 class AgreementFilter(filters.FilterSet):
     authority = filters.CharFilter(field_name="enrolment__authority__la_code", help_text="LA code.")
     enrolment_status = filters.ChoiceFilter(field_name="enrolment__status", choices=EnrolmentStatus.choices)
@@ -234,6 +273,16 @@ class AgreementFilter(filters.FilterSet):
         "conditions, yearly targets, the DfE contribution (a grant whose instalments add up exactly to "
         "it) and quarterly monitoring reports; each report and instalment gets its deadline.",
     ),
+    variations=operation(
+        "Record a variation of a signed agreement",
+        VariationInputSerializer,
+        AgreementSerializer,
+        201,
+        id="agreements_variations",
+        description="The terms are given in full as they stand after the variation, checked as the first "
+        "terms were; the agreement then holds them and its `variations` say what changed, when and why. "
+        "A variation that changes nothing is refused.",
+    ),
 )
 class AgreementViewSet(ScopedViewSet):
     """Safety Valve agreements, one per Safety Valve enrolment. Money in pounds; negative is a deficit."""
@@ -243,7 +292,7 @@ class AgreementViewSet(ScopedViewSet):
     filterset_class = AgreementFilter
     ordering_fields = ["signed_on", "enrolment__authority__name", "enrolment__authority__la_code"]
     ordering = ["enrolment__authority__name", "pk"]
-    required_actions = {"create": Permission.MANAGE_AGREEMENT}
+    required_actions = {"create": Permission.MANAGE_AGREEMENT, "variations": Permission.MANAGE_AGREEMENT}
     list_selector = agreement_list
 
     def create(self, request):
@@ -263,6 +312,24 @@ class AgreementViewSet(ScopedViewSet):
             instalments=[(instalment["due_on"], instalment["amount"]) for instalment in data["instalments"]],
             first_report_due=data["first_report_due"],
             report_count=data["report_count"],
+        )
+        return self.answer(agreement, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def variations(self, request, pk=None):
+        agreement = self.get_object()
+        data = self.validated(VariationInputSerializer)
+        agreement_vary(
+            actor=request.user,
+            agreement=agreement,
+            varied_on=data["varied_on"],
+            reason=data["reason"],
+            conditions=data["conditions"],
+            targets=[
+                (target["financial_year"], target["in_year_balance"], target["cumulative_balance"])
+                for target in data["targets"]
+            ],
+            instalments=[(instalment["due_on"], instalment["amount"]) for instalment in data["instalments"]],
         )
         return self.answer(agreement, status.HTTP_201_CREATED)
 

@@ -36,10 +36,11 @@ OFF_TRACK_DECISION_DAYS = 14
 
 def agreement_list(*, user) -> QuerySet:
     """The agreements the user may see, each with its enrolment, authority, contribution and, in order,
-    its conditions, targets, monitoring reports (with who submitted and assessed each) and instalments
-    (with who decided each): 5 queries however many."""
+    its conditions, targets, monitoring reports (with who submitted and assessed each), instalments
+    (with who decided each) and variations (with who recorded each): 6 queries however many."""
     reports = MonitoringReport.objects.select_related("submitted_by", "assessed_by").order_by("due_on")
     payments = Payment.objects.select_related("decided_by").order_by("number")
+    variations = AgreementVariation.objects.select_related("recorded_by").order_by("number")
     return (
         access.visible(user, Agreement.objects.all())
         .select_related("enrolment__authority", "enrolment__cohort__programme", "contribution__awarded_by")
@@ -52,12 +53,13 @@ def agreement_list(*, user) -> QuerySet:
             ),
             Prefetch("monitoring_reports", queryset=access.visible(user, reports)),
             Prefetch("contribution__payments", queryset=access.visible(user, payments)),
+            Prefetch("variations", queryset=access.visible(user, variations)),
         )
     )
 
 
 def agreement_detail(*, user, pk: int) -> Agreement:
-    """One agreement with its conditions, targets, instalments and monitoring reports, in 5 queries."""
+    """One agreement with its conditions, targets, instalments, monitoring reports and variations, in 6 queries."""
     return get_object_or_404(agreement_list(user=user), pk=pk)
 
 
@@ -183,10 +185,6 @@ def targets_against_actuals(agreement: Agreement) -> list[TargetAgainstActual]:
     return rows
 
 
-def agreement_variations(*, user, agreement: Agreement) -> list:
-    """The agreement's variations, newest first, with who recorded each (one query)."""
-    return list(
-        access.visible(user, AgreementVariation.objects.filter(agreement=agreement))
-        .select_related("recorded_by")
-        .order_by("-number")
-    )
+def agreement_variations(agreement: Agreement) -> list[AgreementVariation]:
+    """The agreement's variations, newest first (from agreement_list's prefetch)."""
+    return sorted(agreement.variations.all(), key=lambda variation: variation.number, reverse=True)

@@ -195,7 +195,7 @@ def agreement_detail_view(request, pk):
             "released": _released(agreement),
             "reports": reports,
             "review": review,
-            "variations": agreement_variations(user=request.user, agreement=agreement),
+            "variations": agreement_variations(agreement),
             "may_manage": may_manage,
             "may_decide": may_decide,
         },
@@ -428,9 +428,7 @@ def agreement_vary_check_view(request, pk):
 @require_GET
 def agreement_varied_view(request, pk, number):
     agreement = _managed_agreement(request, pk)
-    variation = next(
-        (v for v in agreement_variations(user=request.user, agreement=agreement) if v.number == number), None
-    )
+    variation = next((v for v in agreement_variations(agreement) if v.number == number), None)
     if variation is None:
         raise Http404("No such variation.")
     return render(
