@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 
 from . import access
 from .access import Permission
+from .money import MoneyField, format_pounds
 
 KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 ENTRIES_PER_PAGE = 25
@@ -112,6 +113,8 @@ def _display(field: Field, value, related: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(field, MoneyField):
+        return format_pounds(value)
     if isinstance(value, datetime):
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, date):

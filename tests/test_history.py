@@ -95,9 +95,9 @@ def test_changes_shows_money_years_and_deletions(dfe_official):
     assert {c.label: c.new for c in changes(created)}["financial year"] == "2030-31"
     assert {c.label: c.new for c in changes(created)}["source"] == "LA return"
     assert changes(changed) == [
-        Change(field="cumulative_balance", label="cumulative balance (£)", old="-1500.50", new="-2000.00")
+        Change(field="cumulative_balance", label="cumulative balance (£)", old="−£1,500.50", new="−£2,000.00")
     ]
-    assert {c.label: (c.old, c.new) for c in changes(deleted)}["cumulative balance (£)"] == ("-2000.00", "")
+    assert {c.label: (c.old, c.new) for c in changes(deleted)}["cumulative balance (£)"] == ("−£2,000.00", "")
 
 
 def test_history_for_lists_rows_newest_first_with_who_and_what(dfe_official, camden_in_esfa):

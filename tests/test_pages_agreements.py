@@ -109,7 +109,8 @@ def test_the_agreement_page_shows_conditions_targets_against_actuals_instalments
     page = client_for(dfe_official).get(reverse("programmes:agreement", args=[agreement.pk]))
     html, text = page.content.decode(), text_of(page)
     assert "Open more specialist places locally." in text
-    assert "<svg" in html and 'id="targets-chart-title"' in html or "targets-chart" in html
+    # Step 8: the chart is the trajectory (targets, DSG actuals, forecast; tests/test_trajectory_chart.py).
+    assert "<svg" in html and 'id="trajectory-chart-title"' in html
     # 2021-22: target −£60m, the report due in June 2022 is in 2022-23, so the actual shows there.
     assert "2022-23 −£4,000,000 −£45,000,000 −£62,000,000 −£17,000,000 Behind" in text
     assert "2021-22 −£9,000,000 −£60,000,000 No report yet" in text
@@ -241,12 +242,20 @@ def test_a_wrong_agreement_is_refused_on_the_page_in_the_services_words(client_f
     assert not Agreement.objects.filter(enrolment=signed).exists()
 
 
-def test_only_a_dfe_official_records_an_agreement(client, dfe_official):
+def test_only_a_dfe_official_records_an_agreement(client, dfe_official, newton_partner, steering_member):
     signed = enrolment(
         programme=ProgrammeCode.SAFETY_VALVE, status=EnrolmentStatus.ACCEPTED, actor=dfe_official
     )
+    pages = [
+        reverse(name, args=[signed.pk])
+        for name in ("programmes:agreement-create", "programmes:agreement-create-check")
+    ]
     client.force_login(FinanceLeadFactory(authority=signed.authority))
-    assert client.get(reverse("programmes:agreement-create", args=[signed.pk])).status_code == 403
+    assert [client.get(page).status_code for page in pages] == [403, 403]
+    for outsider in (newton_partner, steering_member, FinanceLeadFactory()):
+        client.force_login(outsider)
+        assert [client.get(page).status_code for page in pages] == [404, 404]
+    assert not Agreement.objects.filter(enrolment=signed).exists()
 
 
 # --- Assessing and deciding -----------------------------------------------------------------

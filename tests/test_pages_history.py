@@ -55,9 +55,10 @@ def entries_of(response) -> list[str]:
     """The text of each history entry on the page, in the page's order."""
     html = response.content.decode()
     assert response.status_code == 200, response.status_code
-    return [
-        text_of(part.split("</li>", 1)[0]) for part in html.split('<li class="govuk-!-margin-bottom-8">')[1:]
-    ]
+    # Each entry is an item of the MOJ Frontend timeline; the page's last one ends where the timeline does.
+    timeline = html.split('<div class="moj-timeline">', 1)[1] if "moj-timeline" in html else ""
+    timeline = timeline.split('<nav class="govuk-pagination"', 1)[0].split("</main>", 1)[0]
+    return [text_of(part) for part in timeline.split('<div class="moj-timeline__item">')[1:]]
 
 
 def rows_of(entry_html: str) -> list[str]:
@@ -67,7 +68,7 @@ def rows_of(entry_html: str) -> list[str]:
 
 def first_entry_rows(response) -> list[str]:
     html = response.content.decode()
-    return rows_of(html.split('<li class="govuk-!-margin-bottom-8">', 2)[1])
+    return rows_of(html.split('<div class="moj-timeline__item">', 2)[1])
 
 
 def kensington_dbv() -> Enrolment:
@@ -113,9 +114,9 @@ def test_a_dfe_official_sees_who_withdrew_an_enrolment_and_its_status_before_and
     assert "Change history" in page
     assert "Camden in ESFA 2022-23 (Withdrawn)" in page  # The caption names the record.
     withdrawn, accepted, invited = entries_of(response)
-    assert withdrawn.startswith("Changed By Dana Official on 20 November 2025 at 14:05")
-    assert accepted.startswith("Changed By Dana Official on 1 July 2025 at 10:30")  # London time
-    assert invited.startswith("Created By Dana Official on 1 July 2025 at 10:30")
+    assert withdrawn.startswith("Changed by Dana Official 20 November 2025 at 14:05")
+    assert accepted.startswith("Changed by Dana Official 1 July 2025 at 10:30")  # London time
+    assert invited.startswith("Created by Dana Official 1 July 2025 at 10:30")
     assert first_entry_rows(response) == ["Status Accepted Withdrawn"]
     assert "Cohort ESFA 2022-23" in invited and "Authority Camden" in invited and "Status Invited" in invited
     assert f'href="{reverse("programmes:enrolment", args=[camden_in_esfa.pk])}" class="govuk-back-link"' in (
@@ -136,7 +137,7 @@ def test_a_dfe_official_sees_a_deadline_extension_with_the_old_and_new_dates(dfe
     response = client_for(dfe_official).get(history_url(deadline))
 
     extended = entries_of(response)[0]
-    assert extended.startswith("Changed By Dana Official on 10 January 2025")
+    assert extended.startswith("Changed by Dana Official 10 January 2025")
     assert sorted(first_entry_rows(response)) == [
         "Due on 3 Feb 2025 3 Mar 2025",
         "Extended to 3 Mar 2025",
@@ -151,7 +152,7 @@ def test_a_change_without_a_person_is_the_systems(dfe_official, client_for):
 
     entries = entries_of(client_for(dfe_official).get(history_url(authority)))
 
-    assert entries and all(" By the system on " in entry for entry in entries)
+    assert entries and all(" by the system " in entry for entry in entries)
 
 
 def test_every_kind_of_record_with_a_history_page_shows_it_with_a_back_link_to_its_page(
