@@ -146,9 +146,14 @@ HISTORIES: dict[str, Recorded] = {
     ),
     "steering.steeringgroup": Recorded(_visible(SteeringGroup.objects.all()), _steering_group_page),
     "steering.member": Recorded(lambda user: member_list(user=user), _steering_group_page),
-    "steering.meeting": Recorded(lambda user: steering_meeting_list(user=user), _steering_group_page),
+    "steering.meeting": Recorded(
+        lambda user: steering_meeting_list(user=user),
+        lambda meeting: reverse("steering:meeting", args=[meeting.pk]),
+    ),
     "steering.paper": Recorded(lambda user: paper_list(user=user), _steering_group_page),
-    "steering.action": Recorded(lambda user: action_list(user=user), _steering_group_page),
+    "steering.action": Recorded(
+        lambda user: action_list(user=user), lambda action: reverse("steering:action", args=[action.pk])
+    ),
 }
 
 

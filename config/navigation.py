@@ -13,6 +13,7 @@ def _links(user) -> list[tuple[str, str]]:
     elif access.can(user, Permission.BROWSE_AUTHORITIES):
         links.append(("Authorities", reverse("authorities:list")))
     links.append(("Programmes", reverse("programmes:list")))
+    links.append(("Deadlines", reverse("deadlines:list")))  # everyone has deadlines to see
     if access.can(user, Permission.VIEW_STEERING_GROUP_WORK):
         links.append(("Steering group", reverse("steering:group")))
     return links

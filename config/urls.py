@@ -3,12 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from authorities import views as authority_views
 from deadlines import views as deadline_views
 from portal import import_pages
 from portal import views as portal_views
 from programmes.views.authority import authority_detail_view, authority_list_view
 
 from . import views
+from .deadline_links import LINKS as DEADLINE_LINKS
 from .history_views import history_view
 
 portal_patterns = [
@@ -25,9 +27,17 @@ portal_patterns = [
 authority_patterns = [
     path("", authority_list_view, name="list"),
     path("<str:la_code>/", authority_detail_view, name="detail"),
+    path("<str:la_code>/dsg-return/", authority_views.dsg_return_view, name="dsg-return"),
+    path("<str:la_code>/dsg-return/check/", authority_views.dsg_return_check_view, name="dsg-return-check"),
+    path(
+        "<str:la_code>/dsg-return/submitted/<int:pk>/",
+        authority_views.dsg_return_submitted_view,
+        name="dsg-return-submitted",
+    ),
 ]
 
 deadline_patterns = [
+    path("", deadline_views.deadline_list_view, {"links": DEADLINE_LINKS}, name="list"),
     path("<int:pk>/extend/", deadline_views.extend_view, name="extend"),
     path("<int:pk>/extend/check/", deadline_views.extend_check_view, name="extend-check"),
     path("<int:pk>/extend/done/", deadline_views.extend_done_view, name="extend-done"),

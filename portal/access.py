@@ -37,6 +37,7 @@ class Permission(StrEnum):
     DECIDE_PAYMENT = "decide_payment"
     AWARD_GRANT = "award_grant"
     SUBMIT_SELF_ASSESSMENT = "submit_self_assessment"
+    SUBMIT_DSG_RETURN = "submit_dsg_return"
     SUBMIT_MANAGEMENT_PLAN = "submit_management_plan"
     REVIEW_MANAGEMENT_PLAN = "review_management_plan"
     MANAGE_STEERING_GROUP = "manage_steering_group"
@@ -233,6 +234,9 @@ _ROLES_FOR = {
     Permission.DECIDE_PAYMENT: {Role.DFE_OFFICIAL},
     Permission.AWARD_GRANT: {Role.DFE_OFFICIAL},
     Permission.SUBMIT_SELF_ASSESSMENT: {Role.LA_FINANCE_LEAD},
+    # An LA return is the authority's own statement of its figures (decision 0030); DfE's come in as
+    # published figures, through an import.
+    Permission.SUBMIT_DSG_RETURN: {Role.LA_FINANCE_LEAD},
     Permission.SUBMIT_MANAGEMENT_PLAN: {Role.LA_FINANCE_LEAD},
     Permission.REVIEW_MANAGEMENT_PLAN: {Role.DFE_OFFICIAL},
     Permission.MANAGE_STEERING_GROUP: {Role.DFE_OFFICIAL},

@@ -1,15 +1,16 @@
 """Forms of the programme pages, in GOV.UK style (crispy-forms-gds)."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from authorities.models import LocalAuthority
 from portal.financial_year import FinancialYearFormField
 from portal.forms import DayMonthYearField
 from portal.roles import DeliveryPartner
 
-from .models import Cohort, StageStatus
+from .models import Cohort, EngagementKind, FeedbackRating, StageStatus
 from .models.tiering import FIGURE_SOURCE_NAMES
 from .services.tiering import DEFAULT_SOURCES, DEFAULT_SV_PLACES, SOURCE_PREFERENCE
 
@@ -241,3 +242,126 @@ class BulkInviteForm(EnrolmentInviteForm):
             Field.textarea("reason", label_size=Size.MEDIUM),
             Button("submit", "Continue"),
         )
+
+
+# --- DBV Diagnostic: logging a stakeholder engagement and a training session -------------------
+
+
+def _held_on_field() -> DayMonthYearField:
+    return DayMonthYearField(
+        what="date it was held",
+        label="When was it held?",
+        help_text="For example, 27 3 2023. It cannot be in the future.",
+    )
+
+
+def _not_in_future(form: forms.Form, name: str) -> None:
+    """The service's rule, checked before the check-your-answers page so it is not the last to tell."""
+    held_on = form.cleaned_data.get(name)
+    if held_on is not None and held_on > timezone.localdate():
+        form.add_error(
+            name, f"The date it was held cannot be in the future ({held_on:%-d %B %Y} is after today)"
+        )
+
+
+class EngagementForm(forms.Form):
+    """Log a stakeholder engagement of a Diagnostic: which stakeholders, when, and notes."""
+
+    kind = forms.ChoiceField(
+        label="Who was engaged?",
+        choices=EngagementKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who was engaged", "invalid_choice": "Select who was engaged"},
+    )
+    held_on = _held_on_field()
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        help_text="What was discussed or agreed, and who took part.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.MEDIUM),
+            Field("held_on", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Field.textarea("notes", label_size=Size.MEDIUM),
+            Button("submit", "Continue"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _not_in_future(self, "held_on")
+        return cleaned
+
+
+def _count_field(label: str) -> forms.IntegerField:
+    what = f"number of delegates who rated it {label.lower()}"
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        initial=0,
+        # GOV.UK asks for a text input that brings up the numeric keypad, not type="number".
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter the {what}, or 0",
+            "invalid": f"Enter the {what} as a whole number, like 12",
+            "min_value": f"The {what} must be 0 or more",
+        },
+    )
+
+
+class TrainingSessionForm(forms.Form):
+    """Log a training session of a Diagnostic: the module, when, and how many delegates gave each rating."""
+
+    module = forms.TypedChoiceField(
+        label="Which training module?",
+        choices=[(1, "Module 1"), (2, "Module 2"), (3, "Module 3")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the training module",
+            "invalid_choice": "Select the training module",
+        },
+    )
+    held_on = _held_on_field()
+    exceptional = _count_field(FeedbackRating.EXCEPTIONAL.label)
+    very_good = _count_field(FeedbackRating.VERY_GOOD.label)
+    good = _count_field(FeedbackRating.GOOD.label)
+    fair = _count_field(FeedbackRating.FAIR.label)
+    poor = _count_field(FeedbackRating.POOR.label)
+
+    RATINGS = tuple(FeedbackRating.values)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("module", legend_size=Size.MEDIUM),
+            Field("held_on", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
+            Fieldset(
+                *(Field.text(rating, field_width=4) for rating in self.RATINGS),
+                legend="Delegate feedback: how many delegates gave each rating?",
+                legend_size=Size.MEDIUM,
+            ),
+            Button("submit", "Continue"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _not_in_future(self, "held_on")
+        counts = [cleaned.get(rating) for rating in self.RATINGS]
+        if all(count is not None for count in counts) and sum(counts) == 0:
+            # On the first count, so the error summary links to the counts (the service's own refusal names none).
+            self.add_error(
+                self.RATINGS[0],
+                "Enter the number of delegates who gave each rating: at least one response is needed",
+            )
+        return cleaned
+
+    def counts(self) -> dict[str, int]:
+        return {rating: self.cleaned_data[rating] for rating in self.RATINGS}

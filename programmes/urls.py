@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import agreements, diagnostic, enrolment, grants, tiering
+from .views import agreements, diagnostic, enrolment, grants, self_assessment, tiering
 
 app_name = "programmes"
 
@@ -17,6 +17,19 @@ urlpatterns = [
         diagnostic.diagnostic_stage_view,
         name="diagnostic-stage",
     ),
+    path("diagnostics/<int:pk>/engagements/new/", diagnostic.engagement_log_view, name="engagement-log"),
+    path(
+        "diagnostics/<int:pk>/engagements/new/check/",
+        diagnostic.engagement_log_check_view,
+        name="engagement-log-check",
+    ),
+    path("diagnostics/<int:pk>/training/new/", diagnostic.training_log_view, name="training-log"),
+    path(
+        "diagnostics/<int:pk>/training/new/check/",
+        diagnostic.training_log_check_view,
+        name="training-log-check",
+    ),
+    path("training-sessions/<int:pk>/logged/", diagnostic.training_logged_view, name="training-logged"),
     path("enrolments/<int:pk>/", enrolment.enrolment_detail_view, name="enrolment"),
     # Before the transitions' pattern, which would take "agreement" for a transition.
     path("enrolments/<int:pk>/agreement/", agreements.agreement_create_view, name="agreement-create"),
@@ -71,5 +84,23 @@ urlpatterns = [
         name="instalment-decide-check",
     ),
     path("instalments/<int:pk>/decided/", agreements.instalment_decided_view, name="instalment-decided"),
+    path("self-assessment/", self_assessment.self_assessment_view, name="self-assessment"),
+    path(
+        "self-assessment/<int:number>/",
+        self_assessment.self_assessment_area_view,
+        name="self-assessment-area",
+    ),
+    path("self-assessment/check/", self_assessment.self_assessment_check_view, name="self-assessment-check"),
+    path("self-assessments/", self_assessment.self_assessment_comparison_view, name="self-assessments"),
+    path(
+        "self-assessments/<int:pk>/",
+        self_assessment.self_assessment_detail_view,
+        name="self-assessment-detail",
+    ),
+    path(
+        "self-assessments/<int:pk>/submitted/",
+        self_assessment.self_assessment_submitted_view,
+        name="self-assessment-submitted",
+    ),
     path("<str:code>/", views.programme_detail_view, name="detail"),
 ]

@@ -76,6 +76,8 @@ MAY: dict[Permission, set[str]] = {
     # LA finance leads submit their authority's returns: monitoring reports, self-assessments, plans.
     Permission.SUBMIT_MONITORING_REPORT: {LEAD},
     Permission.SUBMIT_SELF_ASSESSMENT: {LEAD},
+    # "submits ... DSG figures for their authority": LA-return figures, never DfE's published ones.
+    Permission.SUBMIT_DSG_RETURN: {LEAD},
     Permission.SUBMIT_MANAGEMENT_PLAN: {LEAD},
     # Steering members: the group's meetings, papers and actions, and "nothing beyond updating actions
     # assigned to them".
@@ -107,6 +109,7 @@ WRITES: dict[tuple[str, str], Permission] = {
     ("payment", "withhold"): Permission.DECIDE_PAYMENT,
     ("payment", "reschedule"): Permission.DECIDE_PAYMENT,
     ("self-assessment", "create"): Permission.SUBMIT_SELF_ASSESSMENT,
+    ("dsg-return", "create"): Permission.SUBMIT_DSG_RETURN,
     ("management-plan", "create"): Permission.SUBMIT_MANAGEMENT_PLAN,
     ("management-plan", "review"): Permission.REVIEW_MANAGEMENT_PLAN,
     ("steering-meeting", "create"): Permission.MANAGE_STEERING_GROUP,

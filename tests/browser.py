@@ -3,13 +3,19 @@
 Playwright's own browser downloads are not used (they cannot be fetched here); CI installs Debian's
 `chromium` package instead (see .ci/run). `Portal` is one browser session on the live portal that
 checks every page it is shown (axe-core, one h1, no sideways scrolling at 320 px, nothing fetched from
-elsewhere); tests/test_accessibility.py and tests/test_journeys.py use it.
+elsewhere); tests/test_accessibility.py uses it. `Journey` is a Portal that also reads what a page says,
+follows its links and can be driven by the keyboard alone; the journeys (tests/test_journeys.py,
+tests/test_journeys_step8.py) use it through the `portal` fixture (tests/fixtures.py).
 """
 
 import importlib.util
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
+
+from django.utils import timezone
 
 from portal.factories import TEST_PASSWORD
 
@@ -259,3 +265,219 @@ class Portal:
 
     def close(self) -> None:
         self.context.close()
+
+
+# How many times tab_to presses Tab (or Shift+Tab) looking for an element before it gives up.
+TAB_LIMIT = 80
+
+
+def squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Journey(Portal):
+    """A Portal that also reads what a page says, follows its links and can be driven by the keyboard alone.
+
+    Every method runs in the browser's thread (see the `portal` fixture in tests/fixtures.py) and answers
+    plain values.
+    """
+
+    # --- Reading the page ---------------------------------------------------------------------
+
+    def heading(self) -> str:
+        return squeezed(self.page.locator("h1").inner_text())
+
+    def text(self, selector: str = "main") -> str:
+        """What the elements matching `selector` say, as one line (visually hidden text included)."""
+        return squeezed(" ".join(self.page.locator(selector).all_inner_texts()))
+
+    def texts(self, selector: str) -> list[str]:
+        return [squeezed(text) for text in self.page.locator(selector).all_inner_texts()]
+
+    def rows(self, selector: str = "main table") -> list[str]:
+        """The text of each body row of the tables matching `selector`."""
+        return self.texts(f"{selector} tbody tr")
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """The error summary's messages, each with the target of its link."""
+        links = self.page.locator(".govuk-error-summary__list a")
+        return [
+            (squeezed(links.nth(i).inner_text()), links.nth(i).get_attribute("href"))
+            for i in range(links.count())
+        ]
+
+    def inline_errors(self) -> list[str]:
+        return self.texts(".govuk-error-message")
+
+    def target_of(self, href: str) -> str:
+        """What the element an in-page link (like an error summary's) points at is: its tag and label or text."""
+        return self.page.evaluate(
+            """href => {
+                const element = document.getElementById(href.replace(/^#/, ""));
+                if (!element) return "";
+                const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+                return element.tagName.toLowerCase() + ": " + (label || element.innerText).trim();
+            }""",
+            href,
+        )
+
+    def attributes(self, selector: str, name: str) -> list[str | None]:
+        """The attribute `name` of each element matching `selector`, in page order (None where it has none)."""
+        return self.page.locator(selector).evaluate_all(
+            "(elements, name) => elements.map(element => element.getAttribute(name))", name
+        )
+
+    def value_of(self, label: str) -> str:
+        return self.page.get_by_label(label, exact=True).input_value()
+
+    def is_checked(self, label: str) -> bool:
+        return self.page.get_by_label(label, exact=True).is_checked()
+
+    # --- Acting with a pointer ----------------------------------------------------------------
+
+    def follow(
+        self, name: str | re.Pattern, role: str = "link", status: int = 200, *, within: str | None = None
+    ) -> None:
+        """Follow the one link (or link styled as a button: role="button") with this accessible name; with
+        `within` (a CSS selector), the one inside that part of the page, where the page has two alike."""
+        scope = self.page.locator(within) if within else self.page
+        with self.page.expect_navigation() as navigation:
+            scope.get_by_role(role, name=name, exact=isinstance(name, str)).click()
+        response = navigation.value
+        assert response.status == status, f"{name} on {self.page.url}: {response.status}, expected {status}"
+        self.check(f"{name} -> {self.path()}")
+
+    def answer(self, *groups: str, **fields: str) -> None:
+        """Fill in fields by their labels, inside the fieldsets whose legends are `groups` (outermost first):
+        ("Payment 1", Day="30") is the day of payment 1. A radio or checkbox named by its label is chosen."""
+        scope = self.page
+        for legend in groups:
+            scope = scope.get_by_role("group", name=legend, exact=True)
+        for label, value in fields.items():
+            field = scope.get_by_label(label, exact=True)
+            kind = field.evaluate("element => element.tagName + ':' + (element.type || '')")
+            if kind.startswith("SELECT:"):
+                field.select_option(value)
+            elif kind in ("INPUT:radio", "INPUT:checkbox"):
+                field.check()
+            elif kind == "INPUT:file":
+                field.set_input_files(value)
+            else:
+                field.fill(value)
+
+    def answer_date(self, *groups: str, on: date) -> None:
+        self.answer(*groups, Day=str(on.day), Month=str(on.month), Year=str(on.year))
+
+    # --- Acting with the keyboard alone -------------------------------------------------------
+
+    def _is_focused(self, locator) -> bool:
+        return locator.count() == 1 and locator.evaluate("element => element === document.activeElement")
+
+    def tab_to(self, name: str | re.Pattern, role: str | None = "link", *, backwards: bool = False) -> int:
+        """Press Tab (Shift+Tab backwards) until the element with this role and accessible name (or, with
+        no role, this label) has the focus; fail if it never does within TAB_LIMIT presses. Answers how
+        many presses it took."""
+        exact = isinstance(name, str)
+        if role is None:
+            wanted = self.page.get_by_label(name, exact=exact)
+        else:
+            wanted = self.page.get_by_role(role, name=name, exact=exact)
+        key = "Shift+Tab" if backwards else "Tab"
+        for presses in range(1, TAB_LIMIT + 1):
+            self.page.keyboard.press(key)
+            if self._is_focused(wanted):
+                return presses
+        raise AssertionError(
+            f"{role} {name!r} never had the focus after {TAB_LIMIT} presses of {key} on {self.path()}; "
+            f"the focus is on {self.focused()!r}"
+        )
+
+    def arrow_to(self, option: str, key: str = "ArrowDown") -> int:
+        """With a select or a radio focused, press the arrow key until `option` is the one chosen (a
+        select's option, or the label of the radio the arrow moved to); fail after TAB_LIMIT presses."""
+        for presses in range(1, TAB_LIMIT + 1):
+            self.page.keyboard.press(key)
+            if self.chosen() == option:
+                return presses
+        raise AssertionError(f"{option!r} was never chosen with {key} on {self.path()}: {self.chosen()!r} is")
+
+    def chosen(self) -> str:
+        """The option chosen in the focused select, or the label of the focused radio if it is checked."""
+        return self.page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                if (element.tagName === "SELECT") return element.selectedOptions[0].text.trim();
+                if (element.type === "radio" && element.checked) return element.labels[0].innerText.trim();
+                return "";
+            }"""
+        )
+
+    def focused(self) -> str:
+        """The element with the focus: its tag, and its label or text."""
+        return self.page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                if (!element) return "";
+                const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+                return element.tagName.toLowerCase() + ": " + (label || element.innerText || "").trim();
+            }"""
+        )
+
+    def focus_is_visible(self) -> bool:
+        """Whether the focused element draws a focus indicator: an outline that is not transparent, or a
+        box shadow (GOV.UK Frontend's focus state is a yellow outline or background with a black shadow)."""
+        return self.page.evaluate(
+            """() => {
+                const style = getComputedStyle(document.activeElement);
+                const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+                    && !/rgba\\(.*,\\s*0\\)$|transparent/.test(style.outlineColor);
+                return outline || style.boxShadow !== "none";
+            }"""
+        )
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def press(self, key: str) -> None:
+        """A key that does not leave the page (Space on a radio, an arrow key, Tab)."""
+        self.page.keyboard.press(key)
+
+    def press_and_arrive(self, key: str, status: int = 200) -> None:
+        """A key that leaves the page (Enter on a link, Space on a button); the page it leads to is checked."""
+        with self.page.expect_navigation() as navigation:
+            self.page.keyboard.press(key)
+        response = navigation.value
+        assert response.status == status, f"{key} on {self.page.url}: {response.status}, expected {status}"
+        self.check(f"{key} -> {self.path()}")
+
+    def start_at(self, path: str) -> None:
+        """Open `path` as if typed into the address bar (a redirect, like to the sign-in page, is followed)."""
+        response = self.page.goto(self.base_url + path)
+        assert response.status == 200, f"GET {path}: {response.status}"
+        self.check(f"GET {path} -> {self.path()}")
+
+    def screenshot(self, path: str) -> None:
+        self.page.screenshot(path=path, full_page=True)
+
+
+class InBrowserThread:
+    """A Journey whose methods run in the browser's thread; its lists of problems and pages read as they are."""
+
+    def __init__(self, thread, journey: Journey):
+        self._thread = thread
+        self._journey = journey
+
+    def __getattr__(self, name):
+        value = getattr(self._journey, name)
+        if isinstance(value, list | str):
+            return value
+        return lambda *args, **kwargs: self._thread.call(lambda _browser: value(*args, **kwargs))
+
+
+def every_page_passed(portal) -> str:
+    """The failure message if any page the journey was shown failed its checks (axe, one h1 ...)."""
+    return f"{len(portal.problems)} of {len(portal.checked)} pages failed:\n" + "\n".join(portal.problems)
+
+
+def today() -> date:
+    return timezone.localdate()

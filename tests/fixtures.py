@@ -4,6 +4,9 @@ No test but those of seed_demo itself (tests/test_seed_demo.py) reads a demo acc
 suite never runs seed_demo to set up.
 """
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -111,3 +114,37 @@ def browser_thread():
     thread = browser.BrowserThread()
     yield thread
     thread.close()
+
+
+def _journey_session(request, browser_thread, live_server, name: str):
+    """A browser session of its own on the live portal, signed out, as a tests.browser.Journey whose methods
+    run in the browser's thread; the last page it showed is saved to /tmp/journey-<test><name>.png at the
+    end, to look at when a step failed."""
+    journey = browser_thread.call(
+        lambda chromium: browser.Journey(chromium.new_context(viewport=browser.DESKTOP), live_server.url)
+    )
+    yield browser.InBrowserThread(browser_thread, journey)
+    try:
+        shot = Path(tempfile.gettempdir()) / f"journey-{request.node.name}{name}.png"
+        browser_thread.call(lambda _browser: journey.screenshot(str(shot)))
+    finally:
+        browser_thread.call(lambda _browser: journey.close())
+
+
+@pytest.fixture
+def portal(request, browser_thread, live_server, reference_data):
+    """A browser journey's session on the live portal (tests/browser.Journey), signed out."""
+    yield from _journey_session(request, browser_thread, live_server, "")
+
+
+@pytest.fixture
+def second_portal(request, browser_thread, live_server, reference_data):
+    """A second, separate browser session (its own cookies) on the same live portal: a second person in the
+    same journey. Its last page is saved to /tmp/journey-<test>-second.png."""
+    yield from _journey_session(request, browser_thread, live_server, "-second")
+
+
+@pytest.fixture
+def official(reference_data):
+    """A DfE official, for a browser journey (a transactional test, on the reference data)."""
+    return DfeOfficialFactory(first_name="Dana", last_name="Official")

@@ -34,6 +34,7 @@ from programmes.factories import (
     dbv_training_session,
     monitoring_report_assessed,
     monitoring_report_submitted,
+    self_assessment,
     sv_agreement,
 )
 from programmes.factories import enrolment as programme_enrolment
@@ -45,10 +46,14 @@ from programmes.models import (
     EngagementKind,
     Enrolment,
     ProgrammeCode,
+    SelfAssessment,
     StageStatus,
 )
+from programmes.selectors.agreement import instalments
 from programmes.services.diagnostic import diagnostic_stage_update, engagement_log
-from steering.factories import steering_action, steering_meeting
+from programmes.services.grants import payment_release
+from steering.factories import steering_action, steering_meeting, steering_paper
+from steering.models import Action, Meeting
 from tests.browser import DESKTOP, Portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +86,7 @@ def _an_agreement_with_reports(*, dfe, lead) -> None:
     agreement = sv_agreement(enrolment=dorset, actor=dfe, signed_on=date(2022, 3, 18))
     first, second, third, fourth = agreement.monitoring_reports.order_by("due_on")[:4]
     monitoring_report_assessed(first, actor=dfe, lead=lead, assessment=Assessment.ON_TRACK, notes="")
+    payment_release(actor=dfe, payment=instalments(agreement)[0], reason="The first report was on track.")
     monitoring_report_assessed(
         second,
         actor=dfe,
@@ -136,6 +142,7 @@ def _a_meeting_with_actions(*, dfe, member) -> None:
         agenda="1. Welcome\n2. DBV programme progress",
         minutes="1. The chair welcomed members.\n2. DfE reported progress on the Diagnostics.",
     )
+    steering_paper(meeting=meeting, actor=dfe)
     steering_action(actor=dfe, owner=member, meeting=meeting, due_on=date(2022, 12, 16))
     # Due soon, whatever the date the test runs on: the home page's "Due in the next 60 days" table.
     steering_action(
@@ -258,6 +265,72 @@ def signed_out(portal, people):
     portal.visit("/no-such-page/", status=404)
 
 
+def log_an_engagement_and_a_training_session(portal, diagnostic_id: int) -> None:
+    base = f"/programmes/diagnostics/{diagnostic_id}"
+    portal.visit(f"{base}/engagements/new/")
+    portal.submit("Continue", status=400)  # Nothing entered: who was engaged and when are asked for.
+    portal.submit("Continue", **{"Parent carer forum involved": "", "Day": "3", "Month": "4", "Year": "2023"})
+    portal.submit("Log the engagement")  # Back on the Diagnostic page, with a success banner.
+    portal.visit(f"{base}/training/new/")
+    portal.submit(
+        "Continue", status=400
+    )  # Nothing entered: the module, the date and a response are asked for.
+    portal.submit(
+        "Continue",
+        **{"Module 2": "", "Day": "5", "Month": "4", "Year": "2023", "Exceptional": "10", "Very good": "3"},
+    )
+    portal.submit("Log the training session")  # The confirmation, with the programme's new figure.
+
+
+def submit_a_dsg_return_and_a_self_assessment(portal) -> None:
+    """Kensington and Chelsea's finance lead: a DSG return (first with nothing entered), another authority's
+    return (404), and a self-assessment of the five focus areas through the task list."""
+    portal.visit("/authorities/207/dsg-return/")
+    portal.submit("Continue", status=400)  # Nothing entered: the year and the five figures are asked for.
+    assert portal.count(".govuk-error-summary") == 1
+    portal.submit(
+        "Continue",
+        **{
+            "Financial year": "2022-23",
+            "Total DSG allocation, in pounds": "250000000",
+            "High needs block allocation, in pounds": "55000000",
+            "In-year DSG balance, in pounds": "-2500000",
+            "Cumulative DSG balance, in pounds": "-12000000",
+            "Usable reserves, in pounds": "8000000",
+        },
+    )
+    assert portal.path() == "/authorities/207/dsg-return/check/", portal.path()
+    portal.submit("Submit the return")
+    assert "/dsg-return/submitted/" in portal.path(), portal.path()
+    portal.visit("/authorities/838/dsg-return/", status=404)
+    portal.visit("/programmes/self-assessment/")
+    portal.visit("/programmes/self-assessment/1/")
+    portal.submit("Save and return to the task list", status=400)
+    for number, rating in ((1, "Green"), (2, "Amber"), (3, "Red"), (4, "Amber"), (5, "Green")):
+        portal.visit(f"/programmes/self-assessment/{number}/")
+        portal.submit(
+            "Save and return to the task list", **{rating: "yes", "Comment": f"Our view on area {number}."}
+        )
+    portal.visit("/programmes/self-assessment/check/")
+    portal.submit("Submit the self-assessment")
+    assert re.fullmatch(r"/programmes/self-assessments/\d+/submitted/", portal.path()), portal.path()
+    portal.visit(portal.path().removesuffix("submitted/"))
+    portal.visit("/programmes/self-assessments/")
+
+
+def deadlines_and_steering(portal, people) -> None:
+    """The deadlines page with its filters, and the steering group's meeting and someone else's action."""
+    portal.visit("/deadlines/")
+    portal.visit("/deadlines/?whose=all")
+    portal.visit("/deadlines/?whose=all&page=2")
+    portal.visit("/deadlines/?whose=all&programme=SV&authority=838&when=overdue")
+    portal.visit("/deadlines/?whose=everyone&programme=XYZ", status=400)  # Unknown filter values.
+    assert portal.count(".govuk-error-message") == 2
+    portal.visit(f"/steering-group/meetings/{Meeting.objects.get().pk}/")
+    others = Action.objects.exclude(owner=people.dfe_official).order_by("due_on", "pk").first()
+    portal.visit(f"/steering-group/actions/{others.pk}/")
+
+
 def safety_valve_work(portal) -> None:
     """Dorset's agreement: the list, its page, the variation and correction forms (sent empty), the waiting
     report's assessment and an instalment's decision (each sent wrongly, then checked), and its history."""
@@ -362,6 +435,15 @@ def dfe_official(portal, people):
     assert portal.count(".govuk-error-summary") == 1
     manage_an_enrolment(portal, people)
     import_a_file(portal)
+    log_an_engagement_and_a_training_session(portal, _diagnostic_of("852").pk)
+    deadlines_and_steering(portal, people)
+    self_assessment(authority=_authority("838"))
+    portal.visit("/programmes/self-assessments/")
+    portal.visit("/programmes/self-assessments/?programme=DBV")
+    portal.visit("/programmes/self-assessments/?programme=bad", status=400)
+    portal.visit(f"/programmes/self-assessments/{SelfAssessment.objects.order_by('pk').first().pk}/")
+    portal.visit("/programmes/self-assessment/", status=403)
+    portal.visit("/authorities/207/dsg-return/", status=403)
 
 
 def delivery_partner(portal, people):
@@ -375,7 +457,14 @@ def delivery_partner(portal, people):
     portal.visit("/programmes/DBV/progress/")
     portal.visit(portal.first_link_in("main table tbody"))
     log_a_stage_wrongly(portal, _open_stage_without_actual_date("newton"))
+    log_an_engagement_and_a_training_session(portal, _diagnostic_of("207").pk)
+    portal.visit("/authorities/207/")
     portal.visit("/programmes/grants/")
+    portal.visit("/deadlines/")
+    portal.visit("/deadlines/?whose=all&programme=DBV&kind=diagnostic_stage")
+    portal.visit(f"/steering-group/meetings/{Meeting.objects.get().pk}/", status=404)
+    portal.visit("/programmes/self-assessments/")
+    portal.visit("/authorities/207/dsg-return/", status=403)
 
 
 def finance_lead(portal, people):
@@ -383,13 +472,19 @@ def finance_lead(portal, people):
     portal.visit("/home/")
     portal.visit("/authorities/")
     portal.visit("/authorities/207/")
+    submit_a_dsg_return_and_a_self_assessment(portal)
     portal.visit("/programmes/")
     portal.visit("/programmes/DBV/")
     portal.visit("/programmes/DBV/progress/", status=403)
     own = _diagnostic_of("207")
     portal.visit(f"/programmes/diagnostics/{own.pk}/")
     portal.visit(f"/programmes/diagnostics/{own.pk}/stages/3/", status=403)
+    portal.visit(f"/programmes/diagnostics/{own.pk}/engagements/new/", status=403)
+    portal.visit(f"/programmes/diagnostics/{own.pk}/training/new/", status=403)
     portal.visit(f"/programmes/enrolments/{own.enrolment_id}/", status=403)
+    portal.visit("/deadlines/?whose=all")
+    portal.visit("/deadlines/?authority=Dorset", status=400)  # Not their authority: named as an error.
+    portal.visit("/steering-group/")
 
 
 def safety_valve_finance_lead(portal, people):
@@ -403,6 +498,8 @@ def safety_valve_finance_lead(portal, people):
     portal.visit("/authorities/207/", status=404)
     portal.visit("/programmes/grants/")
     portal.visit("/programmes/grants/payments/?programme=SV")
+    portal.visit("/deadlines/")
+    portal.visit("/deadlines/?whose=all&when=soon")
 
 
 def steering_group_member(portal, people):
@@ -413,6 +510,18 @@ def steering_group_member(portal, people):
     portal.visit("/programmes/ESFA/")
     portal.visit("/programmes/DBV/progress/")
     portal.visit("/programmes/grants/")
+    portal.visit("/deadlines/")
+    portal.visit("/deadlines/?whose=all&when=overdue")
+    portal.visit(f"/steering-group/meetings/{Meeting.objects.get().pk}/")
+    portal.visit(f"/programmes/diagnostics/{_diagnostic_of('207').pk}/training/new/", status=404)
+    own = Action.objects.filter(owner=people.steering_member).order_by("due_on", "pk").first()
+    portal.visit(f"/steering-group/actions/{own.pk}/")
+    portal.submit("Save the update", **{"In progress": "yes", "Progress note": "Half the views are in."})
+    assert portal.path() == f"/steering-group/actions/{own.pk}/updated/", portal.path()
+    others = Action.objects.exclude(owner=people.steering_member).order_by("due_on", "pk").first()
+    portal.visit(f"/steering-group/actions/{others.pk}/")  # Read-only.
+    portal.visit("/programmes/self-assessments/")
+    portal.visit("/programmes/self-assessment/", status=403)
 
 
 JOURNEYS = [

@@ -722,8 +722,8 @@ def test_agreement_detail_loads_everything_in_a_fixed_number_of_queries(
         assessment=Assessment.ON_TRACK,
     )
     payment_release(actor=dfe_official, payment=payment(agreement, 1), reason="On track.")
-    # The agreement, then conditions, targets, reports and instalments: 5 queries whatever their number.
-    with django_assert_num_queries(5):
+    # The agreement, then conditions, targets, reports, instalments and variations: 6 queries whatever their number.
+    with django_assert_num_queries(6):
         detail = agreement_detail(user=dfe_official, pk=agreement.pk)
         authority = detail.enrolment.authority.name
         rows = targets_against_actuals(detail)

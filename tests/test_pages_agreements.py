@@ -424,3 +424,12 @@ def test_the_variation_page_offers_every_current_target_and_instalment_however_m
     )
     assert 'name="target_9_year" value="2029-30"' in form and 'name="target_10_year"' in form
     assert 'name="instalment_11_amount" value="1000000.00"' in form and 'name="instalment_12_amount"' in form
+
+
+def test_an_error_on_a_question_of_radios_links_to_its_first_radio(client_for, dfe_official, agreement):
+    report = _reports(agreement)[0]
+    monitoring_report_submitted(report)
+    page = client_for(dfe_official).post(reverse("programmes:report-assess", args=[report.pk]), {})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'href="#id_assessment_1"' in html and 'id="id_assessment_1"' in html

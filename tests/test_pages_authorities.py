@@ -184,21 +184,17 @@ def test_a_dfe_official_sees_the_programme_history_agreement_and_grants(client_f
 
 
 def test_the_dsg_position_is_an_accessible_chart_with_the_same_figures_in_a_table(client_for, dfe_official):
+    # Step 8: the chart is the trajectory (programmes/trajectory_chart.py, tested in
+    # tests/test_trajectory_chart.py); the figures of every source stay in the table by source.
     authority = LocalAuthorityFactory()
     _figures(authority, 3, sources=(FigureSource.PUBLISHED, FigureSource.LA_RETURN, FigureSource.DEMO))
     _, page = _get(client_for(dfe_official), reverse("authorities:detail", args=[authority.la_code]))
     svg = re.search(r"<svg class=\"portal-chart\".*?</svg>", page, re.S).group(0)
-    assert 'role="img"' in svg and 'aria-labelledby="dsg-chart-title dsg-chart-desc"' in svg
-    assert (
-        f'<title id="dsg-chart-title">{authority.name}: cumulative DSG balance, 2021-22 to 2023-24</title>'
-        in svg
-    )
-    assert "Below zero is a deficit" in re.search(r"<desc.*?</desc>", svg).group(0)
-    # The three sources are told apart by line style and marker, and named in the legend.
-    assert svg.count("<polyline") == 3 and svg.count('stroke-dasharray="8 4"') == 2
-    assert "<circle" in svg and "<rect" in svg and "<polygon" in svg
-    for label in ("Published by DfE", "LA return", "Demo (invented)"):
-        assert f">{label}</text>" in svg
+    assert 'role="img"' in svg and 'aria-labelledby="trajectory-chart-title trajectory-chart-desc"' in svg
+    assert f'<title id="trajectory-chart-title">{authority.name}: cumulative DSG balance, 2021-22 to' in svg
+    assert "below zero is a deficit" in re.search(r"<desc.*?</desc>", svg).group(0)
+    # The actuals are the LA's own return, preferred over the published and demo figures.
+    assert "actual figures (LA return)" in svg and ">Actual</text>" in svg
     table = page.split('id="dsg-caption"')[1].split("</table>")[0]
     assert "2021-22 to 2023-24" in table
     assert table.count("<tr") == 1 + 9 and "−£3,250,000" in table and "−£1,000,000" in table
@@ -210,11 +206,14 @@ def test_years_beyond_the_last_ten_are_on_a_page_of_their_own(client_for, dfe_of
     client = client_for(dfe_official)
     url = reverse("authorities:detail", args=[authority.la_code])
     _, page = _get(client, url)
-    assert "2014-15 to 2023-24" in page and "2013-14" not in page
+    # The table by source is paged; the trajectory above it charts every year (Step 8).
+    table = page.split('id="dsg-caption"')[1].split("</table>")[0]
+    assert "2014-15 to 2023-24" in table and "2013-14" not in table
     assert "Earlier years" in page and "Later years" not in page
     assert "Years 1 to 10 of 12 with figures" in page
     _, earlier = _get(client, url, dsg_page=2)
-    assert "2012-13 to 2013-14" in earlier and "2014-15" not in earlier
+    table = earlier.split('id="dsg-caption"')[1].split("</table>")[0]
+    assert "2012-13 to 2013-14" in table and "2014-15" not in table
     assert "Later years" in earlier
 
 

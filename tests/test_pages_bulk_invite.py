@@ -154,7 +154,7 @@ def test_authorities_are_invited_through_question_check_and_confirmation(client_
     assert all(f"{la.name} ({la.la_code})" in page for la in authorities)
     assert f"{esfa.programme.name}, {esfa.name}" in page and "Spring round" in page
     assert "Send the invitations" in page
-    assert f'href="{address}#id_cohort"' in unescape(check.content.decode())
+    assert f'href="{address}#id_cohort_1"' in unescape(check.content.decode())
     assert not Enrolment.objects.filter(authority__in=authorities).exists()
 
     response = client.post(CHECK)

@@ -46,14 +46,11 @@ def diagnostic_list(*, user) -> QuerySet:
 
 
 def diagnostic_detail(*, user, pk: int) -> Diagnostic:
-    """One Diagnostic within the user's scope (404 otherwise), with its stages, engagements and training,
-    and who logged each."""
-    engagements = access.visible(user, StakeholderEngagement.objects.select_related("logged_by"))
-    training = access.visible(user, TrainingSession.objects.select_related("logged_by"))
-    diagnostics = diagnostic_list(user=user).prefetch_related(
-        Prefetch("engagements", queryset=engagements), Prefetch("training_sessions", queryset=training)
-    )
-    return get_object_or_404(diagnostics, pk=pk)
+    """One Diagnostic within the user's scope (404 otherwise), with its stages and who logged each.
+
+    Its engagements and training sessions, which grow without bound, are read a page at a time by
+    diagnostic_engagements and diagnostic_training_sessions."""
+    return get_object_or_404(diagnostic_list(user=user), pk=pk)
 
 
 def diagnostics_planned_late(*, user) -> QuerySet:
@@ -82,8 +79,29 @@ def training_session_list(*, user) -> QuerySet:
     )
 
 
-def training_feedback_share(*, user) -> Decimal | None:
-    """Programme-wide % of delegate responses rated very good or exceptional, to 1 place; None with no responses.
+@dataclass(frozen=True)
+class TrainingFeedback:
+    """The programme's training feedback: how many delegate responses, how many very good or exceptional."""
+
+    responses: int
+    favourable: int
+
+    @property
+    def responses_shown(self) -> str:
+        """The number of responses as a page shows it, like 1,326."""
+        return f"{self.responses:,}"
+
+    @property
+    def share(self) -> Decimal:
+        """The % of responses rated very good or exceptional, to 1 place (half up)."""
+        return (Decimal(100 * self.favourable) / Decimal(self.responses)).quantize(
+            ONE_PLACE, rounding=ROUND_HALF_UP
+        )
+
+
+def training_feedback(*, user) -> TrainingFeedback | None:
+    """Programme-wide delegate responses and how many rated the training very good or exceptional; None
+    with no responses. One query.
 
     A national figure (the document's "92% ... very good or exceptional"): every training session
     counts, whichever authorities the user may see. For the roles with VIEW_DBV_PROGRESS only.
@@ -99,8 +117,112 @@ def training_feedback_share(*, user) -> Decimal | None:
     responses = sum(value or 0 for value in totals.values())
     if not responses:
         return None
-    favourable = (totals["exceptional"] or 0) + (totals["very_good"] or 0)
-    return (Decimal(100 * favourable) / Decimal(responses)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return TrainingFeedback(
+        responses=responses, favourable=(totals["exceptional"] or 0) + (totals["very_good"] or 0)
+    )
+
+
+def training_feedback_share(*, user) -> Decimal | None:
+    """Programme-wide % of delegate responses rated very good or exceptional, to 1 place; None with no responses."""
+    feedback = training_feedback(user=user)
+    return feedback.share if feedback else None
+
+
+# --- One Diagnostic's engagements and training sessions, newest first, capped ------------------
+
+
+@dataclass(frozen=True)
+class LoggedRecords:
+    """The newest records of a kind logged on a Diagnostic (at most the cap), and how many there are in all."""
+
+    rows: list
+    total: int
+
+
+def diagnostic_engagements(*, user, diagnostic: Diagnostic, limit: int) -> LoggedRecords:
+    """The Diagnostic's `limit` most recent stakeholder engagements, newest first, and their number: two queries."""
+    engagements = engagement_list(user=user).filter(diagnostic=diagnostic)
+    return LoggedRecords(
+        rows=list(engagements.order_by("-held_on", "-pk")[:limit]), total=engagements.count()
+    )
+
+
+def diagnostic_training_sessions(*, user, diagnostic: Diagnostic, limit: int) -> LoggedRecords:
+    """The Diagnostic's `limit` most recent training sessions, newest first, and their number: two queries."""
+    sessions = training_session_list(user=user).filter(diagnostic=diagnostic)
+    return LoggedRecords(
+        rows=list(sessions.order_by("-held_on", "-module", "-pk")[:limit]), total=sessions.count()
+    )
+
+
+# --- A delivery partner's authorities: each Diagnostic's next stage and anything late -----------
+
+
+@dataclass(frozen=True)
+class StageDue:
+    number: int
+    name: str
+    planned_date: date | None
+
+
+@dataclass(frozen=True)
+class DiagnosticPosition:
+    """Where one Diagnostic stands: its next stage to complete and what is late."""
+
+    diagnostic_id: int
+    authority_name: str
+    la_code: str
+    is_open: bool
+    next_stage: StageDue | None
+    """The lowest-numbered stage not complete; None when all 12 are complete or the Diagnostic is closed."""
+    overdue_stages: list[StageDue]
+    """Stages planned before today and not complete (open Diagnostics only)."""
+    planned_completion: date | None
+    planned_after_due: bool
+    due_by: date | None
+    """The date the programme set for every Diagnostic to be complete."""
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.overdue_stages) or self.planned_after_due
+
+
+def diagnostic_positions(*, user, today: date) -> list[DiagnosticPosition]:
+    """Each DBV Diagnostic the user may see, by authority name, with its next stage and anything late.
+
+    Two queries whatever the number of Diagnostics and stages: the Diagnostics and their stages.
+    """
+    diagnostics = (
+        diagnostic_list(user=user)
+        .filter(enrolment__cohort__programme__code=ProgrammeCode.DBV)
+        .order_by("enrolment__authority__name", "pk")
+    )
+    return [_position(diagnostic, today) for diagnostic in diagnostics]
+
+
+def _stage_due(stage: DiagnosticStage) -> StageDue:
+    return StageDue(stage.definition.number, stage.definition.name, stage.planned_date)
+
+
+def _position(diagnostic: Diagnostic, today: date) -> DiagnosticPosition:
+    authority = diagnostic.enrolment.authority
+    stages = list(diagnostic.stages.all())
+    open_stages = [stage for stage in stages if stage.status != StageStatus.COMPLETE]
+    return DiagnosticPosition(
+        diagnostic_id=diagnostic.pk,
+        authority_name=authority.name,
+        la_code=authority.la_code,
+        is_open=diagnostic.is_open,
+        next_stage=_stage_due(open_stages[0]) if open_stages and diagnostic.is_open else None,
+        overdue_stages=[
+            _stage_due(stage)
+            for stage in open_stages
+            if diagnostic.is_open and stage.planned_date is not None and stage.planned_date < today
+        ],
+        planned_completion=diagnostic.planned_completion,
+        planned_after_due=diagnostic.planned_after_due,
+        due_by=diagnostic.enrolment.cohort.programme.diagnostics_due_by,
+    )
 
 
 # --- The programme view: every Diagnostic × 12 stages, by tranche ------------------------------

@@ -30,6 +30,24 @@ def _by_number(answers: Answers) -> dict[int, tuple[str, str]]:
         raise DomainError("Focus areas are numbered 1 to 5.", field="answers") from wrong
 
 
+def self_assessment_answer_checked(
+    *, focus_area: FocusArea, rating: str | None, answer: str | None
+) -> tuple[FocusArea, str, str]:
+    """One focus area's rating and answer, checked (the page of one area asks it before the next):
+    (area, rating, answer trimmed), or a DomainError naming `rating_<n>` or `answer_<n>`."""
+    if rating not in Rating.values:
+        raise DomainError(
+            f"Rate “{focus_area.short_name}” red, amber or green.", field=f"rating_{focus_area.number}"
+        )
+    answer = (answer or "").strip()
+    if not answer:
+        raise DomainError(
+            f"Say how the authority stands on “{focus_area.short_name}”, with the questions to consider in mind.",
+            field=f"answer_{focus_area.number}",
+        )
+    return focus_area, rating, answer
+
+
 def _checked_answers(answers: Answers, areas: list[FocusArea]) -> list[tuple[FocusArea, str, str]]:
     if not areas:
         raise DomainError("The focus areas have not been loaded: run load_reference_data.")
@@ -55,18 +73,7 @@ def _checked_answers(answers: Answers, areas: list[FocusArea]) -> list[tuple[Foc
             raise DomainError(
                 f"Give a rating and an answer for “{area.short_name}”.", field=f"rating_{area.number}"
             ) from wrong
-        if rating not in Rating.values:
-            raise DomainError(
-                f"Rate “{area.short_name}” red, amber or green.",
-                field=f"rating_{area.number}",
-            )
-        answer = (answer or "").strip()
-        if not answer:
-            raise DomainError(
-                f"Say how the authority stands on “{area.short_name}”, with the questions to consider in mind.",
-                field=f"answer_{area.number}",
-            )
-        checked.append((area, rating, answer))
+        checked.append(self_assessment_answer_checked(focus_area=area, rating=rating, answer=answer))
     return checked
 
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import access
 from portal.access import Permission
-from portal.charts import Series, line_chart
 from portal.forms import run_form
 from portal.money import format_pounds
 
@@ -46,6 +45,7 @@ from ..selectors.agreement import (
 )
 from ..selectors.enrolment import enrolment_detail
 from ..selectors.grants import payment_list
+from ..selectors.trajectory import agreement_trajectory
 from ..services.agreement import (
     agreement_create,
     agreement_details_correct,
@@ -59,6 +59,7 @@ from ..services.agreement import (
     scheduled_instalments,
 )
 from ..services.grants import pounds
+from ..trajectory_chart import trajectory_figure
 
 AGREEMENTS_PER_PAGE = 50
 ANSWERS = "agreement_answers"
@@ -133,31 +134,6 @@ def agreement_list_view(request):
     )
 
 
-def _millions(value: float) -> str:
-    millions = value / 1_000_000
-    shown = f"{abs(millions):,.0f}" if millions == round(millions) else f"{abs(millions):,.1f}"
-    return f"{'−' if millions < 0 else ''}£{shown}m"
-
-
-def _targets_chart(agreement, rows) -> str:
-    if not rows:
-        return ""
-    return line_chart(
-        [
-            Series("Target", [(str(row.financial_year), row.target_cumulative_balance) for row in rows]),
-            Series("Actual", [(str(row.financial_year), row.actual_cumulative_balance) for row in rows]),
-        ],
-        chart_id="targets-chart",
-        title=f"{agreement.authority.name}: cumulative DSG balance, target against actual",
-        description=(
-            "A line for the targets in the agreement and one for the actual figures of the latest monitoring "
-            "report submitted in each financial year, in £ millions; a year without a report has no actual "
-            "point. Below zero is a deficit. The table below gives the same figures."
-        ),
-        value_label=_millions,
-    )
-
-
 @login_required
 @require_GET
 def agreement_detail_view(request, pk):
@@ -190,7 +166,9 @@ def agreement_detail_view(request, pk):
             "agreement": agreement,
             "conditions": list(agreement.conditions.all()),
             "rows": rows,
-            "chart": _targets_chart(agreement, rows),
+            "trajectory": trajectory_figure(
+                agreement_trajectory(user=request.user, agreement=agreement), chart_id="trajectory-chart"
+            ),
             "payments": payments,
             "released": _released(agreement),
             "reports": reports,

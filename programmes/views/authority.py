@@ -1,5 +1,5 @@
 """The authority pages: the list with its filters, and one authority's page (register entry, programme
-history, agreement or Diagnostic, grants, DSG position, deadlines and contacts).
+history, agreement or Diagnostic, grants, DSG position as the trajectory chart, deadlines and contacts).
 
 The list lives here, not in authorities, because it filters by programme, tranche and enrolment status
 (docs/decisions/0017-layers.md); config/urls.py names it `authorities:list`.
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from authorities.models import AuthorityType, Region
 from portal import access
 from portal.access import Permission
-from portal.charts import Series, line_chart
 
 from ..models import Cohort, EnrolmentStatus, Programme
 from ..selectors.authority import (
@@ -28,6 +27,8 @@ from ..selectors.authority import (
     authority_filtered_list,
     authority_programme_records,
 )
+from ..selectors.trajectory import authority_trajectory
+from ..trajectory_chart import trajectory_figure
 
 AUTHORITIES_A_PAGE = 50
 
@@ -157,29 +158,6 @@ def authority_list_view(request):
     )
 
 
-def _millions(value: float) -> str:
-    millions = value / 1_000_000
-    shown = f"{abs(millions):,.0f}" if millions == round(millions) else f"{abs(millions):,.1f}"
-    return f"{'−' if millions < 0 else ''}£{shown}m"
-
-
-def _dsg_chart(authority, position) -> str:
-    if not position.by_source:
-        return ""
-    years = sorted(position.years.object_list)
-    sources = ", ".join(label for label, _ in position.by_source)
-    return line_chart(
-        [Series(label, points) for label, points in position.by_source],
-        chart_id="dsg-chart",
-        title=f"{authority.name}: cumulative DSG balance, {years[0]} to {years[-1]}",
-        description=(
-            f"A line for each source of figures ({sources}), one point a financial year, in £ millions. "
-            "Below zero is a deficit. The table below gives the same figures."
-        ),
-        value_label=_millions,
-    )
-
-
 @login_required
 def authority_detail_view(request, la_code):
     authority = authority_detail(user=request.user, la_code=la_code)
@@ -192,7 +170,9 @@ def authority_detail_view(request, la_code):
             "authority": authority,
             "records": authority_programme_records(user=request.user, authority=authority),
             "dsg": dsg,
-            "dsg_chart": _dsg_chart(authority, dsg),
+            "trajectory": trajectory_figure(
+                authority_trajectory(user=request.user, authority=authority), chart_id="trajectory-chart"
+            ),
             "deadlines": [(deadline, deadline.is_overdue(today)) for deadline in authority.open_deadlines],
             "can_extend_deadlines": access.can(request.user, Permission.EXTEND_DEADLINE),
         },

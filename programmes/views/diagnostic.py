@@ -1,8 +1,10 @@
-"""DBV Diagnostic pages: the programme's progress by tranche, one Diagnostic, and logging a stage."""
+"""DBV Diagnostic pages: the programme's progress by tranche, one Diagnostic, logging a stage, and logging a
+stakeholder engagement or a training session (question page, check your answers, confirmation: neither can
+be deleted once logged, decision 0029)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,10 +12,17 @@ from portal import access
 from portal.access import Permission
 from portal.forms import run_form
 
-from ..forms import DiagnosticStageForm
-from ..models import StageStatus
-from ..selectors.diagnostic import dbv_matrix, diagnostic_detail, training_feedback_share
-from ..services.diagnostic import diagnostic_stage_update
+from ..forms import DiagnosticStageForm, EngagementForm, TrainingSessionForm
+from ..models import EngagementKind, FeedbackRating, StageStatus
+from ..selectors.diagnostic import (
+    dbv_matrix,
+    diagnostic_detail,
+    diagnostic_engagements,
+    diagnostic_training_sessions,
+    training_feedback,
+    training_session_list,
+)
+from ..services.diagnostic import diagnostic_stage_update, engagement_log, training_session_log
 from .grants import grant_award_offered
 
 # The short tag shown in a matrix cell for each stage status (the key on the page explains them):
@@ -89,15 +98,21 @@ def dbv_progress_view(request):
             "shows_rows": any(t["rows"] for t in tranches),
             "status_tags": [(label, *STATUS_TAGS[status]) for status, label in StageStatus.choices],
             "status_labels": StageStatus.labels,
-            "training_share": training_feedback_share(user=request.user),
+            "training_feedback": training_feedback(user=request.user),
         },
     )
+
+
+# The Diagnostic page lists the most recent engagements and training sessions, newest first, and says how
+# many there are in all: the page stays the same size however many are logged (decision 0029).
+RECENT_RECORDS = 10
 
 
 @login_required
 @require_GET
 def diagnostic_detail_view(request, pk):
     diagnostic = diagnostic_detail(user=request.user, pk=pk)
+    can_view_progress = access.can(request.user, Permission.VIEW_DBV_PROGRESS)
     return render(
         request,
         "programmes/diagnostic_detail.html",
@@ -111,8 +126,15 @@ def diagnostic_detail_view(request, pk):
             "due_by": diagnostic.enrolment.cohort.programme.diagnostics_due_by,
             "can_log": diagnostic.is_open
             and access.can(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic),
-            "can_view_progress": access.can(request.user, Permission.VIEW_DBV_PROGRESS),
+            "can_view_progress": can_view_progress,
             "can_award_grant": grant_award_offered(request.user, diagnostic),
+            "engagements": diagnostic_engagements(
+                user=request.user, diagnostic=diagnostic, limit=RECENT_RECORDS
+            ),
+            "training_sessions": diagnostic_training_sessions(
+                user=request.user, diagnostic=diagnostic, limit=RECENT_RECORDS
+            ),
+            "training_feedback": training_feedback(user=request.user) if can_view_progress else None,
         },
     )
 
@@ -142,4 +164,172 @@ def diagnostic_stage_view(request, pk, number):
         "programmes/diagnostic_stage.html",
         {"diagnostic": diagnostic, "stage": stage, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Logging a stakeholder engagement or a training session ---------------------------------
+# The answers wait in the session between the question page and its check page, as on the agreement pages.
+
+ANSWERS = "diagnostic_answers"
+
+
+def _store(request, key: str, post: QueryDict) -> None:
+    answers = {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
+    request.session[ANSWERS] = {**request.session.get(ANSWERS, {}), key: answers}
+
+
+def _stored(request, key: str) -> QueryDict | None:
+    answers = request.session.get(ANSWERS, {}).get(key)
+    if answers is None:
+        return None
+    query = QueryDict(mutable=True)
+    for name, values in answers.items():
+        query.setlist(name, values)
+    return query
+
+
+def _forget(request, key: str) -> None:
+    request.session[ANSWERS] = {k: v for k, v in request.session.get(ANSWERS, {}).items() if k != key}
+
+
+def _loggable_diagnostic(request, pk):
+    """The Diagnostic, if the user may see it (404 otherwise) and log its progress (403 otherwise)."""
+    diagnostic = diagnostic_detail(user=request.user, pk=pk)
+    access.require(request.user, Permission.LOG_DIAGNOSTIC_PROGRESS, diagnostic)
+    return diagnostic
+
+
+def _question_page(request, template, diagnostic, form):
+    return render(
+        request, template, {"diagnostic": diagnostic, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _question(request, pk, *, kind: str, form_class, template: str, check: str):
+    """The question page: valid answers are kept for the check page, invalid ones shown with their errors."""
+    diagnostic = _loggable_diagnostic(request, pk)
+    key = f"{kind}:{diagnostic.pk}"
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if diagnostic.is_open and form.is_valid():
+            _store(request, key, request.POST)
+            return redirect(check, pk=diagnostic.pk)
+        return _question_page(request, template, diagnostic, form)
+    stored = _stored(request, key)
+    return _question_page(request, template, diagnostic, form_class(stored) if stored else form_class())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_log_view(request, pk):
+    return _question(
+        request,
+        pk,
+        kind="engagement",
+        form_class=EngagementForm,
+        template="programmes/engagement_log.html",
+        check="programmes:engagement-log-check",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_log_check_view(request, pk):
+    diagnostic = _loggable_diagnostic(request, pk)
+    key = f"engagement:{diagnostic.pk}"
+    stored = _stored(request, key)
+    form = EngagementForm(stored) if stored else None
+    if form is None or not form.is_valid():
+        return redirect("programmes:engagement-log", pk=diagnostic.pk)
+    if request.method == "POST":
+        engagement = run_form(
+            form, lambda data: engagement_log(actor=request.user, diagnostic=diagnostic, **data)
+        )
+        if engagement is None:
+            return _question_page(request, "programmes/engagement_log.html", diagnostic, form)
+        _forget(request, key)
+        messages.success(
+            request,
+            f"Engagement logged: {engagement.get_kind_display().lower()}, {engagement.held_on:%-d %B %Y}.",
+        )
+        return redirect("programmes:diagnostic", pk=diagnostic.pk)
+    data = form.cleaned_data
+    return render(
+        request,
+        "programmes/engagement_check.html",
+        {"diagnostic": diagnostic, "data": data, "kind": EngagementKind(data["kind"]).label},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_log_view(request, pk):
+    return _question(
+        request,
+        pk,
+        kind="training",
+        form_class=TrainingSessionForm,
+        template="programmes/training_log.html",
+        check="programmes:training-log-check",
+    )
+
+
+def _ratings(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(field, label, count) for each rating, best first."""
+    return [(rating, FeedbackRating(rating).label, count) for rating, count in counts.items()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_log_check_view(request, pk):
+    diagnostic = _loggable_diagnostic(request, pk)
+    key = f"training:{diagnostic.pk}"
+    stored = _stored(request, key)
+    form = TrainingSessionForm(stored) if stored else None
+    if form is None or not form.is_valid():
+        return redirect("programmes:training-log", pk=diagnostic.pk)
+    data = form.cleaned_data
+    if request.method == "POST":
+        session = run_form(
+            form,
+            lambda data: training_session_log(
+                actor=request.user,
+                diagnostic=diagnostic,
+                module=data["module"],
+                held_on=data["held_on"],
+                **form.counts(),
+            ),
+        )
+        if session is None:
+            return _question_page(request, "programmes/training_log.html", diagnostic, form)
+        _forget(request, key)
+        return redirect("programmes:training-logged", pk=session.pk)
+    counts = form.counts()
+    return render(
+        request,
+        "programmes/training_check.html",
+        {
+            "diagnostic": diagnostic,
+            "data": data,
+            "ratings": _ratings(counts),
+            "responses": sum(counts.values()),
+            "favourable": counts["exceptional"] + counts["very_good"],
+        },
+    )
+
+
+@login_required
+@require_GET
+def training_logged_view(request, pk):
+    session = access.get_visible_or_404(request.user, training_session_list(user=request.user), pk=pk)
+    diagnostic = _loggable_diagnostic(request, session.diagnostic_id)
+    return render(
+        request,
+        "programmes/training_logged.html",
+        {
+            "diagnostic": diagnostic,
+            "session": session,
+            "favourable": session.exceptional + session.very_good,
+            "training_feedback": training_feedback(user=request.user),
+        },
     )
