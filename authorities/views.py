@@ -8,11 +8,11 @@ Who may is the access policy's (Permission.SUBMIT_DSG_RETURN on the authority): 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access
+from portal import access, answers
 from portal.access import Permission
 from portal.forms import run_form
 from portal.money import format_pounds
@@ -32,13 +32,6 @@ def _authority_to_return_for(request, la_code: str) -> LocalAuthority:
 
 def _session_key(authority: LocalAuthority) -> str:
     return f"dsg-return-{authority.la_code}"
-
-
-def _as_query(stored: dict) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for name, values in stored.items():
-        query.setlist(name, values)
-    return query
 
 
 def _checked(authority: LocalAuthority):
@@ -64,13 +57,11 @@ def dsg_return_view(request, la_code):
     if request.method == "POST":
         form = DsgReturnForm(request.POST)
         if run_form(form, _checked(authority)) is not None:
-            request.session[key] = {
-                name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
-            }
+            answers.keep(request, key, request.POST)
             return redirect("authorities:dsg-return-check", la_code=authority.la_code)
     else:
-        stored = request.session.get(key)
-        form = DsgReturnForm(_as_query(stored)) if stored else DsgReturnForm()
+        stored = answers.kept(request, key)
+        form = DsgReturnForm(stored) if stored else DsgReturnForm()
     return _question_page(request, authority, form)
 
 
@@ -89,8 +80,8 @@ def dsg_return_check_view(request, la_code):
     """Check your answers, then submit through the service; its refusals go back to the question page."""
     authority = _authority_to_return_for(request, la_code)
     key = _session_key(authority)
-    stored = request.session.get(key)
-    form = DsgReturnForm(_as_query(stored)) if stored else None
+    stored = answers.kept(request, key)
+    form = DsgReturnForm(stored) if stored else None
     figures = run_form(form, _checked(authority)) if form is not None else None
     if figures is None:
         return redirect("authorities:dsg-return", la_code=authority.la_code)
@@ -100,7 +91,7 @@ def dsg_return_check_view(request, la_code):
         )
         if figure is None:
             return _question_page(request, authority, form)
-        del request.session[key]
+        answers.forget(request, key)
         return redirect("authorities:dsg-return-submitted", la_code=authority.la_code, pk=figure.pk)
     year = figures.financial_year
     replaces = dsg_return_current(authority=authority, financial_year=year)

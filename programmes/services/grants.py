@@ -285,12 +285,11 @@ def _decide(*, actor, payment: Payment, status: str, reason: str, override_reaso
     return payment
 
 
-@transaction.atomic
-def payment_release(*, actor, payment: Payment, reason: str, override_reason: str = "") -> Payment:
-    """Release a scheduled payment. After an off-track assessment, only with an override reason."""
-    access.require(actor, Permission.DECIDE_PAYMENT, payment)
-    payment = _lock_scheduled(payment, verb="released")
-    reason = _reason(reason, message="Give the reason for releasing this payment.", field="reason")
+def release_override_checked(payment: Payment, override_reason: str) -> str:
+    """The override reason, refused when it is missing and the agreement's latest report was assessed off track.
+
+    Run by payment_release, and by the decision page before its check page, so the refusal shows there.
+    """
     override_reason = (override_reason or "").strip()
     review = off_track_review(payment.grant.agreement) if payment.grant.agreement_id else None
     if review and not override_reason:
@@ -299,6 +298,16 @@ def payment_release(*, actor, payment: Payment, reason: str, override_reason: st
             "give an override reason to release this payment anyway, or withhold it.",
             field="override_reason",
         )
+    return override_reason
+
+
+@transaction.atomic
+def payment_release(*, actor, payment: Payment, reason: str, override_reason: str = "") -> Payment:
+    """Release a scheduled payment. After an off-track assessment, only with an override reason."""
+    access.require(actor, Permission.DECIDE_PAYMENT, payment)
+    payment = _lock_scheduled(payment, verb="released")
+    reason = _reason(reason, message="Give the reason for releasing this payment.", field="reason")
+    override_reason = release_override_checked(payment, override_reason)
     return _decide(
         actor=actor,
         payment=payment,

@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access
+from portal import access, answers
 from portal.access import Permission
 from portal.forms import run_form
 from portal.money import format_pounds
@@ -58,11 +58,10 @@ from ..services.agreement import (
     payment_withhold,
     scheduled_instalments,
 )
-from ..services.grants import pounds
+from ..services.grants import pounds, release_override_checked
 from ..trajectory_chart import trajectory_figure
 
 AGREEMENTS_PER_PAGE = 50
-ANSWERS = "agreement_answers"
 ASSESSMENT_TAGS = {
     Assessment.ON_TRACK: "govuk-tag--green",
     Assessment.AT_RISK: "govuk-tag--yellow",
@@ -73,28 +72,6 @@ PAYMENT_TAGS = {
     PaymentStatus.RELEASED: "govuk-tag--green",
     PaymentStatus.WITHHELD: "govuk-tag--red",
 }
-
-
-# --- Answers kept between a question page and its check page --------------------------------
-
-
-def _store(request, key: str, post: QueryDict) -> None:
-    answers = {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
-    request.session[ANSWERS] = {**request.session.get(ANSWERS, {}), key: answers}
-
-
-def _stored(request, key: str) -> QueryDict | None:
-    answers = request.session.get(ANSWERS, {}).get(key)
-    if answers is None:
-        return None
-    query = QueryDict(mutable=True)
-    for name, values in answers.items():
-        query.setlist(name, values)
-    return query
-
-
-def _forget(request, key: str) -> None:
-    request.session[ANSWERS] = {k: v for k, v in request.session.get(ANSWERS, {}).items() if k != key}
 
 
 # --- The list and one agreement -------------------------------------------------------------
@@ -243,10 +220,10 @@ def agreement_create_view(request, pk):
         form = AgreementForm(request.POST)
         # The service checks the terms (targets, instalments adding up...) before the check page.
         if run_form(form, lambda data: agreement_terms_checked(**_terms_arguments(form))):
-            _store(request, key, request.POST)
+            answers.keep(request, key, request.POST)
             return redirect("programmes:agreement-create-check", pk=enrolment.pk)
         return _agreement_page(request, enrolment, form)
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     return _agreement_page(request, enrolment, AgreementForm(stored) if stored else AgreementForm())
 
 
@@ -257,7 +234,7 @@ def agreement_create_check_view(request, pk):
     if existing is not None:
         return redirect("programmes:agreement", pk=existing.pk)
     key = f"create:{enrolment.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = AgreementForm(stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:agreement-create", pk=enrolment.pk)
@@ -268,7 +245,7 @@ def agreement_create_check_view(request, pk):
         )
         if agreement is None:
             return _agreement_page(request, enrolment, form)
-        _forget(request, key)
+        answers.forget(request, key)
         return redirect("programmes:agreement-recorded", pk=agreement.pk)
     data = form.cleaned_data
     return render(
@@ -358,10 +335,10 @@ def agreement_vary_view(request, pk):
         if run_form(
             form, lambda _data: agreement_variation_checked(agreement=agreement, **_variation_arguments(form))
         ):
-            _store(request, key, request.POST)
+            answers.keep(request, key, request.POST)
             return redirect("programmes:agreement-vary-check", pk=agreement.pk)
         return _variation_page(request, agreement, form)
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     if stored:
         return _variation_page(request, agreement, _variation_form(agreement, stored))
     initial = terms_initial(
@@ -377,7 +354,7 @@ def agreement_vary_view(request, pk):
 def agreement_vary_check_view(request, pk):
     agreement = _managed_agreement(request, pk)
     key = f"vary:{agreement.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = _variation_form(agreement, stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:agreement-vary", pk=agreement.pk)
@@ -390,7 +367,7 @@ def agreement_vary_check_view(request, pk):
         )
         if variation is None:
             return _variation_page(request, agreement, form)
-        _forget(request, key)
+        answers.forget(request, key)
         return redirect("programmes:agreement-varied", pk=agreement.pk, number=variation.number)
     proposal = run_form(
         form, lambda _data: agreement_variation_checked(agreement=agreement, **_variation_arguments(form))
@@ -476,10 +453,10 @@ def report_assess_view(request, pk):
     if request.method == "POST":
         form = AssessmentForm(request.POST)
         if form.is_valid():
-            _store(request, key, request.POST)
+            answers.keep(request, key, request.POST)
             return redirect("programmes:report-assess-check", pk=report.pk)
         return _assess_page(request, report, form)
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     return _assess_page(request, report, AssessmentForm(stored) if stored else AssessmentForm())
 
 
@@ -488,7 +465,7 @@ def report_assess_view(request, pk):
 def report_assess_check_view(request, pk):
     report = _report_to_assess(request, pk)
     key = f"assess:{report.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = AssessmentForm(stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:report-assess", pk=report.pk)
@@ -501,7 +478,7 @@ def report_assess_check_view(request, pk):
         )
         if outcome is None:
             return _assess_page(request, report, form)
-        _forget(request, key)
+        answers.forget(request, key)
         return redirect("programmes:report-assessed", pk=report.pk)
     return render(
         request,
@@ -569,24 +546,18 @@ def instalment_decide_view(request, pk):
     key = f"decide:{payment.pk}"
     if request.method == "POST":
         form = _decision_form(agreement, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            if (
-                data["decision"] == RELEASE
-                and "override_reason" in form.fields
-                and not data["override_reason"].strip()
-            ):
-                review = off_track_review(agreement)
-                form.add_error(
-                    "override_reason",
-                    f"The latest monitoring report (due {review.report.due_on:%-d %B %Y}) was assessed off track: "
-                    "give an override reason to release this instalment anyway, or withhold it.",
-                )
-            else:
-                _store(request, key, request.POST)
-                return redirect("programmes:instalment-decide-check", pk=payment.pk)
+        # A release after an off-track assessment needs an override reason: the service says so here.
+        if run_form(
+            form,
+            lambda data: (
+                data["decision"] != RELEASE
+                or release_override_checked(payment, data.get("override_reason", "")) is not None
+            ),
+        ):
+            answers.keep(request, key, request.POST)
+            return redirect("programmes:instalment-decide-check", pk=payment.pk)
         return _decide_page(request, payment, agreement, form)
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     return _decide_page(request, payment, agreement, _decision_form(agreement, stored))
 
 
@@ -595,7 +566,7 @@ def instalment_decide_view(request, pk):
 def instalment_decide_check_view(request, pk):
     payment, agreement = _instalment_to_decide(request, pk)
     key = f"decide:{payment.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = _decision_form(agreement, stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:instalment-decide", pk=payment.pk)
@@ -618,7 +589,7 @@ def instalment_decide_check_view(request, pk):
             )
         if decided is None:
             return _decide_page(request, payment, agreement, form)
-        _forget(request, key)
+        answers.forget(request, key)
         return redirect("programmes:instalment-decided", pk=payment.pk)
     return render(
         request,

@@ -4,11 +4,11 @@ be deleted once logged, decision 0029)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access
+from portal import access, answers
 from portal.access import Permission
 from portal.forms import run_form
 
@@ -168,28 +168,7 @@ def diagnostic_stage_view(request, pk, number):
 
 
 # --- Logging a stakeholder engagement or a training session ---------------------------------
-# The answers wait in the session between the question page and its check page, as on the agreement pages.
-
-ANSWERS = "diagnostic_answers"
-
-
-def _store(request, key: str, post: QueryDict) -> None:
-    answers = {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
-    request.session[ANSWERS] = {**request.session.get(ANSWERS, {}), key: answers}
-
-
-def _stored(request, key: str) -> QueryDict | None:
-    answers = request.session.get(ANSWERS, {}).get(key)
-    if answers is None:
-        return None
-    query = QueryDict(mutable=True)
-    for name, values in answers.items():
-        query.setlist(name, values)
-    return query
-
-
-def _forget(request, key: str) -> None:
-    request.session[ANSWERS] = {k: v for k, v in request.session.get(ANSWERS, {}).items() if k != key}
+# The answers wait in the session between the question page and its check page (portal.answers).
 
 
 def _loggable_diagnostic(request, pk):
@@ -212,10 +191,10 @@ def _question(request, pk, *, kind: str, form_class, template: str, check: str):
     if request.method == "POST":
         form = form_class(request.POST)
         if diagnostic.is_open and form.is_valid():
-            _store(request, key, request.POST)
+            answers.keep(request, key, request.POST)
             return redirect(check, pk=diagnostic.pk)
         return _question_page(request, template, diagnostic, form)
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     return _question_page(request, template, diagnostic, form_class(stored) if stored else form_class())
 
 
@@ -237,7 +216,7 @@ def engagement_log_view(request, pk):
 def engagement_log_check_view(request, pk):
     diagnostic = _loggable_diagnostic(request, pk)
     key = f"engagement:{diagnostic.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = EngagementForm(stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:engagement-log", pk=diagnostic.pk)
@@ -247,7 +226,7 @@ def engagement_log_check_view(request, pk):
         )
         if engagement is None:
             return _question_page(request, "programmes/engagement_log.html", diagnostic, form)
-        _forget(request, key)
+        answers.forget(request, key)
         messages.success(
             request,
             f"Engagement logged: {engagement.get_kind_display().lower()}, {engagement.held_on:%-d %B %Y}.",
@@ -284,7 +263,7 @@ def _ratings(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def training_log_check_view(request, pk):
     diagnostic = _loggable_diagnostic(request, pk)
     key = f"training:{diagnostic.pk}"
-    stored = _stored(request, key)
+    stored = answers.kept(request, key)
     form = TrainingSessionForm(stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:training-log", pk=diagnostic.pk)
@@ -302,7 +281,7 @@ def training_log_check_view(request, pk):
         )
         if session is None:
             return _question_page(request, "programmes/training_log.html", diagnostic, form)
-        _forget(request, key)
+        answers.forget(request, key)
         return redirect("programmes:training-logged", pk=session.pk)
     counts = form.counts()
     return render(

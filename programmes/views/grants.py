@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import access
+from portal import access, answers
 from portal.access import Permission
 from portal.forms import run_form
 from portal.money import format_pounds
@@ -190,13 +190,11 @@ def grant_award_view(request, pk):
     if request.method == "POST":
         form = DbvGrantAwardForm(request.POST)
         if form.is_valid():
-            request.session[key] = {
-                name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
-            }
+            answers.keep(request, key, request.POST)
             return redirect("programmes:grant-award-check", pk=diagnostic.pk)
     else:
-        stored = request.session.get(key)
-        form = DbvGrantAwardForm(_as_query(stored)) if stored else DbvGrantAwardForm()
+        stored = answers.kept(request, key)
+        form = DbvGrantAwardForm(stored) if stored else DbvGrantAwardForm()
     return _award_page(request, diagnostic, form)
 
 
@@ -209,21 +207,14 @@ def _award_page(request, diagnostic, form):
     )
 
 
-def _as_query(stored: dict) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for name, values in stored.items():
-        query.setlist(name, values)
-    return query
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def grant_award_check_view(request, pk):
     """Check your answers, then award the grant through the service; its refusals go back to the question page."""
     diagnostic = _diagnostic_to_award(request, pk)
     key = _award_session_key(diagnostic)
-    stored = request.session.get(key)
-    form = DbvGrantAwardForm(_as_query(stored)) if stored else None
+    stored = answers.kept(request, key)
+    form = DbvGrantAwardForm(stored) if stored else None
     if form is None or not form.is_valid():
         return redirect("programmes:grant-award", pk=diagnostic.pk)
     if request.method == "POST":
@@ -239,7 +230,7 @@ def grant_award_check_view(request, pk):
         )
         if grant is None:
             return _award_page(request, diagnostic, form)
-        del request.session[key]
+        answers.forget(request, key)
         return redirect("programmes:grant-awarded", pk=grant.pk)
     return render(
         request,
